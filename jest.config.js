@@ -1,20 +1,12 @@
 // One jest run: unit tests (pure code, next to it) and integration tests (test/), against a real
 // embedded Postgres started once in globalSetup; each file makes its own database and devnet.
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-    },
-    module: { type: 'commonjs' },
-  },
-];
+// ts-jest in transpile-only mode: tsc's own emit, which keeps decorator metadata safe across the
+// generated models' circular imports (swc's emit throws a TDZ error on them).
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
 
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': tsJest },
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/lib/', '/.data/', '/bench/'],
   cacheDirectory: '<rootDir>/.data/jest-cache',

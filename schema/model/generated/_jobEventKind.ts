@@ -1,0 +1,5 @@
+export enum JobEventKind {
+    POSTED = "POSTED",
+    CLAIMED = "CLAIMED",
+    COMPLETED = "COMPLETED",
+}

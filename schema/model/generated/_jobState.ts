@@ -1,0 +1,5 @@
+export enum JobState {
+    POSTED = "POSTED",
+    CLAIMED = "CLAIMED",
+    COMPLETED = "COMPLETED",
+}

@@ -1,0 +1,5 @@
+export enum MarketKind {
+    RENDER = "RENDER",
+    INFERENCE = "INFERENCE",
+    TRAINING = "TRAINING",
+}
