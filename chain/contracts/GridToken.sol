@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+
+/// The network token. Minting and burning are role-gated so that protocol contracts (registry,
+/// later the epoch ledger and BME settlement) hold exactly the powers they need.
+contract GridToken is ERC20, AccessControl {
+    bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
+    bytes32 public constant BURNER_ROLE = keccak256("BURNER_ROLE");
+
+    constructor(address admin) ERC20("Gridmind", "GRID") {
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    function mint(address to, uint256 amount) external onlyRole(MINTER_ROLE) {
+        _mint(to, amount);
+    }
+
+    /// Burns the caller's own tokens.
+    function burn(uint256 amount) external onlyRole(BURNER_ROLE) {
+        _burn(_msgSender(), amount);
+    }
+
+    /// Burns `amount` of `account`'s tokens against the allowance it gave the caller.
+    function burnFrom(address account, uint256 amount) external onlyRole(BURNER_ROLE) {
+        _spendAllowance(account, _msgSender(), amount);
+        _burn(account, amount);
+    }
+}
