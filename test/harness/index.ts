@@ -1,1 +1,2 @@
 export { createTestDatabase, type TestDatabase } from './db';
+export { runLib, waitFor, type RunningProcess } from './processes';

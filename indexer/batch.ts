@@ -1,0 +1,71 @@
+// Batch-first state: every entity a batch touches is loaded with one query per type before the
+// batch is applied, changed in memory, and written back with one upsert per type.
+import type { Store } from '@subsquid/typeorm-store';
+import { In } from 'typeorm';
+
+interface Entity {
+  id: string;
+}
+type EntityClass<E> = new (props?: Partial<E>) => E;
+
+export class EntityCache<E extends Entity> {
+  private readonly map = new Map<string, E>();
+  private readonly dirty = new Set<string>();
+
+  constructor(readonly cls: EntityClass<E>) {}
+
+  /** Loads the rows with these ids that are not cached yet: one query. */
+  async load(store: Store, ids: Iterable<string>): Promise<void> {
+    const missing = [...new Set(ids)].filter((id) => !this.map.has(id));
+    if (missing.length === 0) return;
+    // biome-ignore lint/suspicious/noExplicitAny: TypeORM's where type cannot express a generic id
+    for (const e of await store.findBy(this.cls, { id: In(missing) } as any)) this.map.set(e.id, e);
+  }
+
+  /** Adds rows loaded by another query (e.g. by a secondary key). */
+  prime(rows: E[]): void {
+    for (const e of rows) if (!this.map.has(e.id)) this.map.set(e.id, e);
+  }
+
+  get(id: string): E | undefined {
+    return this.map.get(id);
+  }
+
+  /** The entity with this id; a chain event that refers to an unknown one is a bug or a wrong chain. */
+  require(id: string, what: string): E {
+    const e = this.map.get(id);
+    if (!e) throw new Error(`${what} ${id} is not indexed`);
+    return e;
+  }
+
+  /** Stores a new or changed entity, to be written at the end of the batch. */
+  put(e: E): E {
+    this.map.set(e.id, e);
+    this.dirty.add(e.id);
+    return e;
+  }
+
+  values(): IterableIterator<E> {
+    return this.map.values();
+  }
+
+  async flush(store: Store): Promise<number> {
+    const rows = [...this.dirty].map((id) => this.map.get(id) as E);
+    if (rows.length) await store.upsert(rows);
+    this.dirty.clear();
+    return rows.length;
+  }
+}
+
+/** Append-only rows (one per chain event): inserted once at the end of the batch. */
+export class EventRows<E extends Entity> {
+  readonly rows: E[] = [];
+  push(e: E): void {
+    this.rows.push(e);
+  }
+  async flush(store: Store): Promise<number> {
+    const n = this.rows.length;
+    if (n) await store.insert(this.rows.splice(0));
+    return n;
+  }
+}

@@ -1,0 +1,123 @@
+// The database remembers which chain it indexed (chain id, genesis hash, contract addresses). A new
+// devnet, another chain or a redeployment is detected at start-up, and the index starts over (or the
+// indexer refuses) instead of mixing two chains.
+import { Client } from 'pg';
+import { migrate } from '../schema';
+import { type ChainIdentity, fetchBlockHash } from './rpc';
+
+export interface IndexedChain extends ChainIdentity {
+  contracts: Record<string, string>;
+  startBlock: number;
+}
+
+export type GuardOutcome = { action: 'fresh' } | { action: 'resume'; height: number } | { action: 'reset'; reason: string };
+
+export class ChainChangedError extends Error {
+  override name = 'ChainChangedError';
+}
+
+const STATE_SCHEMA = 'squid_processor';
+
+/**
+ * Makes the database ready for `current`: migrated, and either resumable or emptied.
+ * onChange 'refuse' throws ChainChangedError instead of emptying it.
+ */
+export async function prepareDatabase(
+  databaseUrl: string,
+  rpcUrl: string,
+  current: IndexedChain,
+  onChange: 'reset' | 'refuse',
+): Promise<GuardOutcome> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query('create schema if not exists gridmind');
+    await db.query(`create table if not exists gridmind.chain_identity (
+      id int primary key check (id = 0), chain_id bigint not null, genesis_hash text not null,
+      contracts jsonb not null, start_block int not null, recorded_at timestamptz not null default now())`);
+    const stored = await readIdentity(db);
+    const height = await processedHeight(db);
+    let outcome: GuardOutcome;
+    if (!stored) {
+      outcome = height === null ? { action: 'fresh' } : { action: 'reset', reason: 'the database holds an index of an unknown chain' };
+    } else {
+      const reason = (await differs(stored, current, rpcUrl, height)) ?? null;
+      outcome = reason ? { action: 'reset', reason } : height === null ? { action: 'fresh' } : { action: 'resume', height: height.height };
+    }
+    if (outcome.action === 'reset') {
+      if (onChange === 'refuse') throw new ChainChangedError(`${outcome.reason}; refusing to index it (INDEXER_ON_CHAIN_CHANGE=refuse)`);
+      await wipe(db);
+    }
+    await db.end();
+    await migrate(databaseUrl);
+    await writeIdentity(databaseUrl, current);
+    return outcome;
+  } finally {
+    await db.end().catch(() => {});
+  }
+}
+
+async function differs(
+  stored: IndexedChain,
+  current: IndexedChain,
+  rpcUrl: string,
+  height: { height: number; hash: string } | null,
+): Promise<string | undefined> {
+  if (stored.chainId !== current.chainId) return `the chain id changed from ${stored.chainId} to ${current.chainId}`;
+  if (stored.genesisHash !== current.genesisHash) return `the chain's genesis changed (${short(stored.genesisHash)} → ${short(current.genesisHash)}): a new chain`;
+  for (const [name, addr] of Object.entries(current.contracts)) {
+    if (stored.contracts[name]?.toLowerCase() !== addr.toLowerCase()) return `the ${name} contract moved to ${addr}: a new deployment`;
+  }
+  if (stored.startBlock !== current.startBlock) return `the deployment's start block changed to ${current.startBlock}`;
+  // Same genesis (a deterministic devnet restarted, say) but the blocks we indexed are gone.
+  if (height && height.height > 0 && height.hash) {
+    const hash = await fetchBlockHash(rpcUrl, height.height);
+    if (hash === null) return `the chain is shorter than the indexed block ${height.height}`;
+    if (hash !== height.hash.toLowerCase()) return `block ${height.height} on chain is not the block that was indexed`;
+  }
+  return undefined;
+}
+
+async function readIdentity(db: Client): Promise<IndexedChain | null> {
+  const r = await db.query('select chain_id, genesis_hash, contracts, start_block from gridmind.chain_identity where id = 0');
+  if (r.rowCount === 0) return null;
+  const row = r.rows[0];
+  return { chainId: Number(row.chain_id), genesisHash: row.genesis_hash, contracts: row.contracts, startBlock: row.start_block };
+}
+
+async function writeIdentity(url: string, c: IndexedChain): Promise<void> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    await db.query(
+      `insert into gridmind.chain_identity (id, chain_id, genesis_hash, contracts, start_block) values (0, $1, $2, $3, $4)
+       on conflict (id) do update set chain_id = $1, genesis_hash = $2, contracts = $3, start_block = $4, recorded_at = now()`,
+      [c.chainId, c.genesisHash, JSON.stringify(c.contracts), c.startBlock],
+    );
+  } finally {
+    await db.end();
+  }
+}
+
+/** The last finalized block the processor committed (hash included), or null before the first batch. */
+async function processedHeight(db: Client): Promise<{ height: number; hash: string } | null> {
+  const exists = await db.query(`select 1 from information_schema.tables where table_schema = $1 and table_name = 'status'`, [STATE_SCHEMA]);
+  if (exists.rowCount === 0) return null;
+  const r = await db.query(`select height, hash from ${STATE_SCHEMA}.status where id = 0`);
+  if (r.rowCount === 0 || r.rows[0].height < 0) return null;
+  return { height: r.rows[0].height, hash: r.rows[0].hash };
+}
+
+/** Drops every indexed row and the processor's progress, in one transaction. */
+async function wipe(db: Client): Promise<void> {
+  await db.query('begin');
+  await db.query(`drop schema if exists ${STATE_SCHEMA} cascade`);
+  await db.query('drop schema public cascade');
+  await db.query('create schema public');
+  await db.query('delete from gridmind.chain_identity');
+  await db.query('commit');
+}
+
+function short(h: string): string {
+  return `${h.slice(0, 10)}…`;
+}

@@ -1,0 +1,53 @@
+// The indexer's configuration: the only module of this process that reads process.env.
+import { z } from 'zod';
+
+const schema = z.object({
+  DATABASE_URL: z.string().url().refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL'),
+  RPC_URL: z.string().url(),
+  DEPLOYMENT_FILE: z.string().min(1),
+  /** Blocks after which a block is final; reorgs within it are rolled back (hot blocks). */
+  INDEXER_FINALITY: z.coerce.number().int().min(1).max(10_000).default(10),
+  INDEXER_HEAD_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(250),
+  INDEXER_RPC_RATE_LIMIT: z.coerce.number().int().min(1).default(1000),
+  /** What to do when the chain behind RPC_URL is not the one the database holds. */
+  INDEXER_ON_CHAIN_CHANGE: z.enum(['reset', 'refuse']).default('reset'),
+});
+
+export interface IndexerConfig {
+  databaseUrl: string;
+  rpcUrl: string;
+  deploymentFile: string;
+  finality: number;
+  headPollMs: number;
+  rpcRateLimit: number;
+  onChainChange: 'reset' | 'refuse';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): IndexerConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0]);
+    const problem = env[name] === undefined ? 'is not set' : `is invalid (${issue.message})`;
+    throw new ConfigError(`${name} ${problem}`);
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    rpcUrl: e.RPC_URL,
+    deploymentFile: e.DEPLOYMENT_FILE,
+    finality: e.INDEXER_FINALITY,
+    headPollMs: e.INDEXER_HEAD_POLL_MS,
+    rpcRateLimit: e.INDEXER_RPC_RATE_LIMIT,
+    onChainChange: e.INDEXER_ON_CHAIN_CHANGE,
+  };
+}
+
+/** Subsquid's TypeormDatabase reads its connection from DB_URL; this process sets it from DATABASE_URL. */
+export function exportSubsquidEnv(cfg: IndexerConfig): void {
+  process.env.DB_URL = cfg.databaseUrl;
+}

@@ -1,0 +1,51 @@
+// The entities one batch reads and writes, shared by the handler families.
+import type { Store } from '@subsquid/typeorm-store';
+import { In } from 'typeorm';
+import { Job, JobEvent, Market, Neuron, Provider, StakeEvent, StakePosition, Subnet } from '../schema';
+import { EntityCache, EventRows } from './batch';
+
+export class BatchState {
+  readonly subnets = new EntityCache(Subnet);
+  readonly neurons = new EntityCache(Neuron);
+  readonly positions = new EntityCache(StakePosition);
+  readonly markets = new EntityCache(Market);
+  readonly providers = new EntityCache(Provider);
+  readonly jobs = new EntityCache(Job);
+  readonly stakeEvents = new EventRows<StakeEvent>();
+  readonly jobEvents = new EventRows<JobEvent>();
+  /** netuid-hotkey → neuron id, for events that name a neuron by hotkey. */
+  private readonly neuronByHotkey = new Map<string, string>();
+
+  /** Loads neurons by (netuid, hotkey): one query. */
+  async loadNeuronsByHotkey(store: Store, keys: Iterable<{ netuid: number; hotkey: string }>): Promise<void> {
+    const wanted = [...keys].filter((k) => !this.neuronByHotkey.has(hotkeyKey(k.netuid, k.hotkey)));
+    if (wanted.length === 0) return;
+    const rows = await store.findBy(Neuron, { hotkey: In([...new Set(wanted.map((k) => k.hotkey))]) });
+    this.neurons.prime(rows);
+    for (const n of rows) this.neuronByHotkey.set(hotkeyKey(n.netuid, n.hotkey), n.id);
+  }
+
+  neuronByKey(netuid: number, hotkey: string): Neuron | undefined {
+    const id = this.neuronByHotkey.get(hotkeyKey(netuid, hotkey));
+    return id === undefined ? undefined : this.neurons.get(id);
+  }
+
+  putNeuron(n: Neuron): void {
+    this.neurons.put(n);
+    this.neuronByHotkey.set(hotkeyKey(n.netuid, n.hotkey), n.id);
+  }
+
+  /** Writes everything, parents before the rows that refer to them. Returns rows written. */
+  async flush(store: Store): Promise<number> {
+    let n = 0;
+    for (const c of [this.subnets, this.markets, this.providers]) n += await c.flush(store);
+    for (const c of [this.neurons, this.positions, this.jobs]) n += await c.flush(store);
+    n += await this.stakeEvents.flush(store);
+    n += await this.jobEvents.flush(store);
+    return n;
+  }
+}
+
+function hotkeyKey(netuid: number, hotkey: string): string {
+  return `${netuid}-${hotkey}`;
+}
