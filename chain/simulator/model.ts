@@ -1,0 +1,244 @@
+/**
+ * The simulator's in-memory model of protocol state. `applyAction` mirrors the contracts' rules and
+ * throws where they would revert, so the planner can only emit transactions that succeed, and the
+ * integration test can compare the model with the chain's views. Pure: no I/O.
+ */
+import type { Address, Hex } from 'viem';
+
+export const TOKEN = 10n ** 18n;
+/** Mirrors ComputeMarket.PAYMENT_SCALE: 1e18 token decimals / 1e3 work-unit thousandths. */
+export const PAYMENT_SCALE = 10n ** 15n;
+
+export enum JobState {
+  None = 0,
+  Posted = 1,
+  Claimed = 2,
+  Completed = 3,
+}
+
+export enum JobKind {
+  Render = 0,
+  Inference = 1,
+  Training = 2,
+}
+
+export type Spender = 'registry' | 'market';
+
+export type Action =
+  | { type: 'mint'; from: Address; to: Address; amount: bigint }
+  | { type: 'approve'; from: Address; spender: Spender }
+  | { type: 'createMarket'; from: Address; kind: JobKind; tier: number; name: string; usdPerUnit: bigint }
+  | { type: 'registerSubnet'; from: Address; name: string; tempo: number }
+  | { type: 'registerNeuron'; from: Address; netuid: number; hotkey: Address }
+  | { type: 'addStake'; from: Address; hotkey: Address; netuid: number; amount: bigint }
+  | { type: 'removeStake'; from: Address; hotkey: Address; netuid: number; amount: bigint }
+  | { type: 'registerProvider'; from: Address; gpuModel: string; vramGb: number; benchmarkScore: number; tier: number }
+  | { type: 'postJob'; from: Address; marketId: number; specHash: Hex; workEstimate: bigint; deadline: bigint; jobId: bigint; payment: bigint }
+  | { type: 'claimJob'; from: Address; jobId: bigint }
+  | { type: 'completeJob'; from: Address; jobId: bigint; resultHash: Hex; workUnits: bigint };
+
+export interface SubnetModel {
+  netuid: number;
+  owner: Address;
+  name: string;
+  tempo: number;
+  /** Hotkeys by uid. */
+  hotkeys: Address[];
+}
+
+export interface MarketModel {
+  id: number;
+  kind: JobKind;
+  tier: number;
+  name: string;
+  usdPerUnit: bigint;
+}
+
+export interface ProviderModel {
+  address: Address;
+  tier: number;
+  /** The job it is working on, if any. */
+  activeJob?: bigint;
+}
+
+export interface JobModel {
+  id: bigint;
+  marketId: number;
+  sender: Address;
+  state: JobState;
+  workEstimate: bigint;
+  payment: bigint;
+  provider?: Address;
+  claimedRound?: number;
+}
+
+export interface SimModel {
+  round: number;
+  registrationCost: bigint;
+  usdPerToken: bigint;
+  balances: Map<Address, bigint>;
+  approvals: Set<string>;
+  subnets: SubnetModel[];
+  hotkeyOwner: Map<Address, Address>;
+  /** key: `${coldkey}:${hotkey}:${netuid}` */
+  stakes: Map<string, bigint>;
+  /** key: `${netuid}:${hotkey}` */
+  hotkeyStake: Map<string, bigint>;
+  subnetStake: Map<number, bigint>;
+  totalStake: bigint;
+  markets: MarketModel[];
+  providers: Map<Address, ProviderModel>;
+  jobs: JobModel[];
+  jobsInState: [number, number, number, number];
+  escrowed: bigint;
+}
+
+export class ModelError extends Error {
+  override name = 'ModelError';
+}
+
+export function createModel(params: { registrationCost: bigint; usdPerToken: bigint }): SimModel {
+  return {
+    round: 0,
+    registrationCost: params.registrationCost,
+    usdPerToken: params.usdPerToken,
+    balances: new Map(),
+    approvals: new Set(),
+    subnets: [],
+    hotkeyOwner: new Map(),
+    stakes: new Map(),
+    hotkeyStake: new Map(),
+    subnetStake: new Map(),
+    totalStake: 0n,
+    markets: [],
+    providers: new Map(),
+    jobs: [],
+    jobsInState: [0, 0, 0, 0],
+    escrowed: 0n,
+  };
+}
+
+export const stakeKey = (coldkey: Address, hotkey: Address, netuid: number) => `${coldkey}:${hotkey}:${netuid}`;
+export const hotkeyStakeKey = (netuid: number, hotkey: Address) => `${netuid}:${hotkey}`;
+
+/** Token payment escrowed for a job: ceil(workEstimate * usdPerUnit * 1e15 / usdPerToken), as on chain. */
+export function quotePayment(workEstimate: bigint, usdPerUnit: bigint, usdPerToken: bigint): bigint {
+  const num = workEstimate * usdPerUnit * PAYMENT_SCALE;
+  return (num + usdPerToken - 1n) / usdPerToken;
+}
+
+export const balanceOf = (m: SimModel, who: Address) => m.balances.get(who) ?? 0n;
+
+function debit(m: SimModel, who: Address, amount: bigint, spender: Spender | null) {
+  const bal = balanceOf(m, who);
+  if (bal < amount) throw new ModelError(`${who} has ${bal} wei of token, needs ${amount}`);
+  if (spender && !m.approvals.has(`${who}:${spender}`)) throw new ModelError(`${who} has not approved the ${spender}`);
+  m.balances.set(who, bal - amount);
+}
+
+const credit = (m: SimModel, who: Address, amount: bigint) => m.balances.set(who, balanceOf(m, who) + amount);
+
+export function findJob(m: SimModel, jobId: bigint): JobModel {
+  const job = m.jobs[Number(jobId) - 1];
+  if (!job) throw new ModelError(`unknown job ${jobId}`);
+  return job;
+}
+
+function moveJob(m: SimModel, job: JobModel, to: JobState) {
+  m.jobsInState[job.state]--;
+  m.jobsInState[to]++;
+  job.state = to;
+}
+
+/** Applies one action to the model, as the contract would, or throws ModelError where it would revert. */
+export function applyAction(m: SimModel, a: Action): void {
+  switch (a.type) {
+    case 'mint':
+      credit(m, a.to, a.amount);
+      return;
+    case 'approve':
+      m.approvals.add(`${a.from}:${a.spender}`);
+      return;
+    case 'createMarket':
+      m.markets.push({ id: m.markets.length + 1, kind: a.kind, tier: a.tier, name: a.name, usdPerUnit: a.usdPerUnit });
+      return;
+    case 'registerSubnet':
+      debit(m, a.from, m.registrationCost, 'registry');
+      m.subnets.push({ netuid: m.subnets.length + 1, owner: a.from, name: a.name, tempo: a.tempo, hotkeys: [] });
+      return;
+    case 'registerNeuron': {
+      const s = m.subnets[a.netuid - 1];
+      if (!s) throw new ModelError(`unknown subnet ${a.netuid}`);
+      const owner = m.hotkeyOwner.get(a.hotkey);
+      if (owner && owner !== a.from) throw new ModelError(`hotkey ${a.hotkey} belongs to ${owner}`);
+      if (s.hotkeys.includes(a.hotkey)) throw new ModelError(`hotkey ${a.hotkey} already on subnet ${a.netuid}`);
+      if (s.hotkeys.length >= 256) throw new ModelError(`subnet ${a.netuid} is full`);
+      m.hotkeyOwner.set(a.hotkey, a.from);
+      s.hotkeys.push(a.hotkey);
+      return;
+    }
+    case 'addStake': {
+      const s = m.subnets[a.netuid - 1];
+      if (!s?.hotkeys.includes(a.hotkey)) throw new ModelError(`hotkey ${a.hotkey} not registered on subnet ${a.netuid}`);
+      if (a.amount <= 0n) throw new ModelError('zero stake');
+      debit(m, a.from, a.amount, 'registry');
+      changeStake(m, a.from, a.hotkey, a.netuid, a.amount);
+      return;
+    }
+    case 'removeStake': {
+      const current = m.stakes.get(stakeKey(a.from, a.hotkey, a.netuid)) ?? 0n;
+      if (a.amount <= 0n || current < a.amount) throw new ModelError(`cannot remove ${a.amount} of ${current} stake`);
+      changeStake(m, a.from, a.hotkey, a.netuid, -a.amount);
+      credit(m, a.from, a.amount);
+      return;
+    }
+    case 'registerProvider':
+      if (m.providers.has(a.from)) throw new ModelError(`provider ${a.from} already registered`);
+      m.providers.set(a.from, { address: a.from, tier: a.tier });
+      return;
+    case 'postJob': {
+      const market = m.markets[a.marketId - 1];
+      if (!market) throw new ModelError(`unknown market ${a.marketId}`);
+      const payment = quotePayment(a.workEstimate, market.usdPerUnit, m.usdPerToken);
+      if (payment !== a.payment) throw new ModelError(`job payment ${a.payment} != quote ${payment}`);
+      if (a.jobId !== BigInt(m.jobs.length + 1)) throw new ModelError(`job id ${a.jobId} out of sequence`);
+      debit(m, a.from, payment, 'market');
+      m.escrowed += payment;
+      m.jobs.push({ id: a.jobId, marketId: a.marketId, sender: a.from, state: JobState.Posted, workEstimate: a.workEstimate, payment });
+      m.jobsInState[JobState.Posted]++;
+      return;
+    }
+    case 'claimJob': {
+      const job = findJob(m, a.jobId);
+      const p = m.providers.get(a.from);
+      if (!p) throw new ModelError(`provider ${a.from} not registered`);
+      if (p.activeJob !== undefined) throw new ModelError(`provider ${a.from} is busy with job ${p.activeJob}`);
+      if (job.state !== JobState.Posted) throw new ModelError(`job ${a.jobId} is not open`);
+      if (p.tier < m.markets[job.marketId - 1]!.tier) throw new ModelError(`provider tier too low for job ${a.jobId}`);
+      job.provider = a.from;
+      job.claimedRound = m.round;
+      p.activeJob = a.jobId;
+      moveJob(m, job, JobState.Claimed);
+      return;
+    }
+    case 'completeJob': {
+      const job = findJob(m, a.jobId);
+      if (job.state !== JobState.Claimed || job.provider !== a.from) throw new ModelError(`job ${a.jobId} not claimed by ${a.from}`);
+      if (a.workUnits <= 0n) throw new ModelError('zero work');
+      m.providers.get(a.from)!.activeJob = undefined;
+      moveJob(m, job, JobState.Completed);
+      return;
+    }
+  }
+}
+
+function changeStake(m: SimModel, coldkey: Address, hotkey: Address, netuid: number, delta: bigint) {
+  const k = stakeKey(coldkey, hotkey, netuid);
+  const next = (m.stakes.get(k) ?? 0n) + delta;
+  if (next === 0n) m.stakes.delete(k);
+  else m.stakes.set(k, next);
+  const hk = hotkeyStakeKey(netuid, hotkey);
+  m.hotkeyStake.set(hk, (m.hotkeyStake.get(hk) ?? 0n) + delta);
+  m.subnetStake.set(netuid, (m.subnetStake.get(netuid) ?? 0n) + delta);
+  m.totalStake += delta;
+}
