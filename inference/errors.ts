@@ -80,3 +80,14 @@ export class InferenceRequestError extends Error {
     this.status = STATUS[code];
   }
 }
+
+/** listen() found the port taken; main.ts turns it into one line and exit 1. */
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+  constructor(
+    readonly port: number,
+    readonly host: string,
+  ) {
+    super(`port ${port} is already in use`);
+  }
+}
