@@ -1,7 +1,7 @@
 // Batch-first state: every entity a batch touches is loaded with one query per type before the
 // batch is applied, changed in memory, and written back with one upsert per type.
 import type { Store } from '@subsquid/typeorm-store';
-import { In } from 'typeorm';
+import { type FindOptionsRelations, In } from 'typeorm';
 
 interface Entity {
   id: string;
@@ -12,14 +12,21 @@ export class EntityCache<E extends Entity> {
   private readonly map = new Map<string, E>();
   private readonly dirty = new Set<string>();
 
-  constructor(readonly cls: EntityClass<E>) {}
+  /**
+   * relations: the entity's many-to-one fields. They must be loaded with it, because an upsert
+   * writes every column, and an unloaded relation would be written back as NULL.
+   */
+  constructor(
+    readonly cls: EntityClass<E>,
+    readonly relations: Record<string, true> = {},
+  ) {}
 
   /** Loads the rows with these ids that are not cached yet: one query. */
   async load(store: Store, ids: Iterable<string>): Promise<void> {
     const missing = [...new Set(ids)].filter((id) => !this.map.has(id));
     if (missing.length === 0) return;
     // biome-ignore lint/suspicious/noExplicitAny: TypeORM's where type cannot express a generic id
-    for (const e of await store.findBy(this.cls, { id: In(missing) } as any)) this.map.set(e.id, e);
+    this.prime(await store.find(this.cls, { where: { id: In(missing) } as any, relations: this.relations as FindOptionsRelations<E> }));
   }
 
   /** Adds rows loaded by another query (e.g. by a secondary key). */

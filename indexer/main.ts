@@ -43,10 +43,10 @@ async function main(): Promise<void> {
     fromBlock: deployment.startBlock,
   });
   setupFamilies(processor, contracts);
-  let atHead = false;
+  let caughtUp = false;
   const handler = createBatchHandler(contracts, (s) => {
-    if (s.isHead && !atHead) log(`caught up with the chain head at block ${s.height}; following it`);
-    atHead = s.isHead;
+    if (s.isHead && !caughtUp) log(`caught up with the chain head at block ${s.height}; following it`);
+    caughtUp ||= s.isHead;
   });
   // projectDir: where Subsquid looks for lib/model (see schema/lib/model).
   const db = new TypeormDatabase({ supportHotBlocks: true, projectDir: path.join(__dirname, '..', 'schema') });

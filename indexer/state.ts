@@ -6,11 +6,11 @@ import { EntityCache, EventRows } from './batch';
 
 export class BatchState {
   readonly subnets = new EntityCache(Subnet);
-  readonly neurons = new EntityCache(Neuron);
-  readonly positions = new EntityCache(StakePosition);
+  readonly neurons = new EntityCache(Neuron, { subnet: true });
+  readonly positions = new EntityCache(StakePosition, { subnet: true });
   readonly markets = new EntityCache(Market);
   readonly providers = new EntityCache(Provider);
-  readonly jobs = new EntityCache(Job);
+  readonly jobs = new EntityCache(Job, { market: true, provider: true });
   readonly stakeEvents = new EventRows<StakeEvent>();
   readonly jobEvents = new EventRows<JobEvent>();
   /** netuid-hotkey → neuron id, for events that name a neuron by hotkey. */
@@ -20,7 +20,10 @@ export class BatchState {
   async loadNeuronsByHotkey(store: Store, keys: Iterable<{ netuid: number; hotkey: string }>): Promise<void> {
     const wanted = [...keys].filter((k) => !this.neuronByHotkey.has(hotkeyKey(k.netuid, k.hotkey)));
     if (wanted.length === 0) return;
-    const rows = await store.findBy(Neuron, { hotkey: In([...new Set(wanted.map((k) => k.hotkey))]) });
+    const rows = await store.find(Neuron, {
+      where: { hotkey: In([...new Set(wanted.map((k) => k.hotkey))]) },
+      relations: this.neurons.relations,
+    });
     this.neurons.prime(rows);
     for (const n of rows) this.neuronByHotkey.set(hotkeyKey(n.netuid, n.hotkey), n.id);
   }
