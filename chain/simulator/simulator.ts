@@ -1,0 +1,306 @@
+/**
+ * The simulator's I/O: turns the planner's actions into signed transactions, sends them in rounds
+ * and checks every receipt. A round's transactions are sent one after another (so their order, and
+ * with it every id and log, is the same on every run), then all receipts are awaited together, so
+ * it works with automine and with interval mining alike.
+ */
+import {
+  type Address,
+  type Hex,
+  type PublicClient,
+  createPublicClient,
+  encodeFunctionData,
+  http,
+  maxUint256,
+  parseEventLogs,
+  parseGwei,
+  toHex,
+} from 'viem';
+import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
+import { artifacts } from '../contracts';
+import { HARDHAT_ACCOUNT0_KEY } from '../deploy';
+import type { Deployment } from '../deployment';
+import { SimulatorError } from '../errors';
+import { type SimActors, buildActors, sendingActors } from './actors';
+import { type Action, ModelError, type SimModel, createModel } from './model';
+import { type PlanContext, planRound, planSetup } from './planner';
+import { type PresetName, type SimPreset, presets } from './presets';
+import { type Rng, createRng, deriveSeed } from './prng';
+
+export interface CreateSimulatorParameters {
+  rpcUrl: string;
+  deployment: Deployment;
+  /** uint32 seed; the same seed on a fresh deployment gives the same transactions. */
+  seed: number;
+  preset: PresetName | SimPreset;
+  /** Key of the deployer (it mints and creates markets); Hardhat's account #0 by default. */
+  deployerKey?: Hex;
+  /** Limit for one round's receipts; 60 s by default. */
+  receiptTimeoutMs?: number;
+}
+
+export interface SimulatorProgress {
+  round: number;
+  txs: number;
+  totalTxs: number;
+}
+
+export interface RunParameters {
+  /** Stop after this many rounds; runs until aborted when omitted. */
+  rounds?: number;
+  signal?: AbortSignal;
+  /** Pause between rounds, in ms (0 by default). */
+  pauseMs?: number;
+  onProgress?: (p: SimulatorProgress) => void;
+}
+
+export interface Simulator {
+  /** Funds the actors, creates the markets and subnets. Needs a fresh deployment. */
+  setup(): Promise<void>;
+  round(): Promise<{ txs: number }>;
+  /** Runs setup (if not yet done) and then rounds until `rounds` or the signal aborts. */
+  run(params?: RunParameters): Promise<void>;
+  /** The simulator's view of protocol state; read-only for callers. */
+  readonly model: SimModel;
+  readonly actors: SimActors;
+}
+
+/** Fixed gas per action: estimating would cost a round trip per tx and fails on pending state. */
+const GAS: Record<Action['type'], bigint> = {
+  mint: 120_000n,
+  approve: 80_000n,
+  createMarket: 250_000n,
+  registerSubnet: 300_000n,
+  registerNeuron: 250_000n,
+  addStake: 250_000n,
+  removeStake: 200_000n,
+  registerProvider: 300_000n,
+  postJob: 400_000n,
+  claimJob: 150_000n,
+  completeJob: 150_000n,
+};
+const MAX_FEE = parseGwei('100');
+const PRIORITY_FEE = parseGwei('1');
+const ACTOR_ETH = 10_000n * 10n ** 18n;
+
+function describe(a: Action): string {
+  const { from, type, ...rest } = a;
+  return `${type} from ${from} ${JSON.stringify(rest, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`;
+}
+
+export function createSimulator(params: CreateSimulatorParameters): Simulator {
+  const preset = typeof params.preset === 'string' ? presets[params.preset] : params.preset;
+  if (!preset) throw new SimulatorError(`unknown preset ${JSON.stringify(params.preset)}`);
+  const { deployment, seed } = params;
+  const { token, registry, market } = deployment.contracts;
+  const receiptTimeoutMs = params.receiptTimeoutMs ?? 60_000;
+
+  // batch: the receipts of a round are fetched in one HTTP request.
+  const client: PublicClient = createPublicClient({ transport: http(params.rpcUrl, { batch: { batchSize: 500 }, retryCount: 0 }) });
+  const actors = buildActors(seed, preset);
+  const deployerAccount = privateKeyToAccount(params.deployerKey ?? HARDHAT_ACCOUNT0_KEY);
+  const deployer = deployerAccount.address.toLowerCase() as Address;
+  if (deployer !== deployment.deployer) {
+    throw new SimulatorError(`deployer key is for ${deployer}, but the deployment was made by ${deployment.deployer}`);
+  }
+  const accounts = new Map<Address, PrivateKeyAccount>([[deployer, deployerAccount]]);
+  for (const a of sendingActors(actors)) accounts.set(a.address, privateKeyToAccount(a.key));
+  const nonces = new Map<Address, number>();
+
+  const ctx: PlanContext = { seed, preset, actors, deployer };
+  // Placeholder until setup() reads the chain's parameters.
+  let model = createModel({ registrationCost: 0n, usdPerToken: 1n });
+  const rng: Rng = createRng(deriveSeed(seed, 'rounds'));
+  let isSetUp = false;
+
+  const encode = (a: Action): { to: Address; data: Hex } => {
+    const t = artifacts.GridToken.abi;
+    const r = artifacts.SubnetRegistry.abi;
+    const m = artifacts.ComputeMarket.abi;
+    switch (a.type) {
+      case 'mint':
+        return { to: token, data: encodeFunctionData({ abi: t, functionName: 'mint', args: [a.to, a.amount] }) };
+      case 'approve':
+        return {
+          to: token,
+          data: encodeFunctionData({ abi: t, functionName: 'approve', args: [a.spender === 'registry' ? registry : market, maxUint256] }),
+        };
+      case 'createMarket':
+        return { to: market, data: encodeFunctionData({ abi: m, functionName: 'createMarket', args: [a.kind, a.tier, a.name, a.usdPerUnit] }) };
+      case 'registerSubnet':
+        return { to: registry, data: encodeFunctionData({ abi: r, functionName: 'registerSubnet', args: [a.name, a.tempo] }) };
+      case 'registerNeuron':
+        return { to: registry, data: encodeFunctionData({ abi: r, functionName: 'registerNeuron', args: [a.netuid, a.hotkey] }) };
+      case 'addStake':
+        return { to: registry, data: encodeFunctionData({ abi: r, functionName: 'addStake', args: [a.hotkey, a.netuid, a.amount] }) };
+      case 'removeStake':
+        return { to: registry, data: encodeFunctionData({ abi: r, functionName: 'removeStake', args: [a.hotkey, a.netuid, a.amount] }) };
+      case 'registerProvider':
+        return {
+          to: market,
+          data: encodeFunctionData({ abi: m, functionName: 'registerProvider', args: [a.gpuModel, a.vramGb, a.benchmarkScore, a.tier] }),
+        };
+      case 'postJob':
+        return {
+          to: market,
+          data: encodeFunctionData({ abi: m, functionName: 'postJob', args: [a.marketId, a.specHash, a.workEstimate, a.deadline] }),
+        };
+      case 'claimJob':
+        return { to: market, data: encodeFunctionData({ abi: m, functionName: 'claimJob', args: [a.jobId] }) };
+      case 'completeJob':
+        return { to: market, data: encodeFunctionData({ abi: m, functionName: 'completeJob', args: [a.jobId, a.resultHash, a.workUnits] }) };
+    }
+  };
+
+  const nextNonce = async (who: Address): Promise<number> => {
+    let n = nonces.get(who);
+    if (n === undefined) n = await client.getTransactionCount({ address: who, blockTag: 'pending' });
+    nonces.set(who, n + 1);
+    return n;
+  };
+
+  /** Sends a batch of independent actions in order, then waits for and checks every receipt. */
+  const execute = async (actions: Action[]): Promise<void> => {
+    const hashes: Hex[] = [];
+    for (const a of actions) {
+      const account = accounts.get(a.from);
+      if (!account) throw new SimulatorError(`no key for ${a.from} (${a.type})`);
+      const { to, data } = encode(a);
+      const raw = await account.signTransaction({
+        type: 'eip1559',
+        chainId: deployment.chainId,
+        nonce: await nextNonce(a.from),
+        to,
+        data,
+        gas: GAS[a.type],
+        maxFeePerGas: MAX_FEE,
+        maxPriorityFeePerGas: PRIORITY_FEE,
+      });
+      try {
+        hashes.push(await client.request({ method: 'eth_sendRawTransaction', params: [raw] }));
+      } catch (cause) {
+        throw new SimulatorError(`sending ${describe(a)} failed: ${(cause as Error).message}`, { cause });
+      }
+    }
+    const receipts = await waitForReceipts(client, hashes, receiptTimeoutMs);
+    receipts.forEach((receipt, i) => {
+      const a = actions[i]!;
+      if (receipt.status !== 'success') {
+        throw new SimulatorError(`model and chain disagree: ${describe(a)} reverted in tx ${receipt.transactionHash} (block ${receipt.blockNumber})`);
+      }
+      if (a.type === 'postJob') {
+        const [posted] = parseEventLogs({ abi: artifacts.ComputeMarket.abi, eventName: 'JobPosted', logs: receipt.logs });
+        if (posted?.args.jobId !== a.jobId || posted.args.payment !== a.payment) {
+          throw new SimulatorError(
+            `model and chain disagree on job ${a.jobId}: chain posted id ${posted?.args.jobId} with payment ${posted?.args.payment} (tx ${receipt.transactionHash})`,
+          );
+        }
+      }
+    });
+  };
+
+  const plan = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (err) {
+      if (err instanceof ModelError) throw new SimulatorError(`planner produced an invalid action: ${err.message}`, { cause: err });
+      throw err;
+    }
+  };
+
+  const setup = async (): Promise<void> => {
+    if (isSetUp) return;
+    const chainId = await client.getChainId();
+    if (chainId !== deployment.chainId) throw new SimulatorError(`RPC chain id ${chainId} != deployment chain id ${deployment.chainId}`);
+    const [registrationCost, usdPerToken, subnetCount, marketCount] = await Promise.all([
+      client.readContract({ address: registry, abi: artifacts.SubnetRegistry.abi, functionName: 'registrationCost' }),
+      client.readContract({ address: market, abi: artifacts.ComputeMarket.abi, functionName: 'usdPerToken' }),
+      client.readContract({ address: registry, abi: artifacts.SubnetRegistry.abi, functionName: 'subnetCount' }),
+      client.readContract({ address: market, abi: artifacts.ComputeMarket.abi, functionName: 'marketCount' }),
+    ]);
+    // The model starts empty, so it can only follow a deployment nobody has used yet.
+    if (subnetCount !== 0 || marketCount !== 0) {
+      throw new SimulatorError(`deployment already has ${subnetCount} subnets and ${marketCount} markets; the simulator needs a fresh one`);
+    }
+    model = createModel({ registrationCost, usdPerToken });
+    try {
+      await Promise.all(
+        sendingActors(actors).map((a) => client.request({ method: 'hardhat_setBalance' as 'eth_chainId', params: [a.address, toHex(ACTOR_ETH)] as never })),
+      );
+    } catch (cause) {
+      throw new SimulatorError(`funding actors with hardhat_setBalance failed (is ${params.rpcUrl} a Hardhat devnet?)`, { cause });
+    }
+    const batches = plan(() => planSetup(model, ctx));
+    for (const batch of batches) await execute(batch);
+    isSetUp = true;
+  };
+
+  const round = async (): Promise<{ txs: number }> => {
+    if (!isSetUp) throw new SimulatorError('call setup() before round()');
+    const actions = plan(() => planRound(model, ctx, rng));
+    await execute(actions);
+    return { txs: actions.length };
+  };
+
+  const run = async (opts: RunParameters = {}): Promise<void> => {
+    await setup();
+    let totalTxs = 0;
+    for (let i = 0; opts.rounds === undefined || i < opts.rounds; i++) {
+      if (opts.signal?.aborted) return;
+      const { txs } = await round();
+      totalTxs += txs;
+      opts.onProgress?.({ round: model.round, txs, totalTxs });
+      if (opts.pauseMs && opts.pauseMs > 0) await sleep(opts.pauseMs, opts.signal);
+    }
+  };
+
+  return {
+    setup,
+    round,
+    run,
+    get model() {
+      return model;
+    },
+    actors,
+  };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+interface Receipt {
+  status: 'success' | 'reverted';
+  transactionHash: Hex;
+  blockNumber: bigint;
+  logs: { address: Address; topics: [Hex, ...Hex[]] | []; data: Hex; blockNumber: bigint | null; logIndex: number | null; transactionHash: Hex | null; transactionIndex: number | null; blockHash: Hex | null; removed: boolean }[];
+}
+
+async function waitForReceipts(client: PublicClient, hashes: Hex[], timeoutMs: number): Promise<Receipt[]> {
+  const out: (Receipt | undefined)[] = new Array(hashes.length);
+  const deadline = Date.now() + timeoutMs;
+  let pending = hashes.map((h, i) => [h, i] as const);
+  while (pending.length > 0) {
+    const results = await Promise.all(
+      pending.map(([hash]) => client.getTransactionReceipt({ hash }).catch((err: Error) => (err.name === 'TransactionReceiptNotFoundError' ? null : Promise.reject(err)))),
+    );
+    pending = pending.filter(([, i], k) => {
+      const r = results[k];
+      if (r) out[i] = r as unknown as Receipt;
+      return !r;
+    });
+    if (pending.length === 0) break;
+    if (Date.now() > deadline) throw new SimulatorError(`${pending.length} of ${hashes.length} transactions not mined within ${timeoutMs} ms`);
+    await sleep(25);
+  }
+  return out as Receipt[];
+}
