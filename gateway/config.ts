@@ -1,0 +1,66 @@
+// The gateway process's configuration: the only module that reads process.env. Validated once at
+// start-up; a bad value fails with one line that names the variable.
+import { z } from 'zod';
+
+const url = (protocols: RegExp) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.test(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be a URL');
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be an integer')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+
+const schema = z.object({
+  PORT: int(0, 65535).default(4000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: url(/^postgres(ql)?:$/).describe('a postgres:// URL'),
+  RPC_URL: url(/^https?:$/).optional(),
+  INFERENCE_URL: url(/^https?:$/).optional(),
+  GATEWAY_STATEMENT_TIMEOUT_MS: int(1, 600_000).default(5000),
+});
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  rpcUrl?: string;
+  inferenceUrl?: string;
+  statementTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; throws ConfigError with a one-line message naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  // An empty variable counts as unset, as shells and .env files often leave them empty.
+  const raw = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0]);
+    const message = raw[name] === undefined ? 'is required' : issue.message;
+    throw new ConfigError(`${name} ${message}`);
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    databaseUrl: c.DATABASE_URL,
+    rpcUrl: c.RPC_URL,
+    inferenceUrl: c.INFERENCE_URL,
+    statementTimeoutMs: c.GATEWAY_STATEMENT_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,66 @@
+// What each GraphQL request gets: its Store (per-request loaders), a loader of provider scores
+// (one /score call per request) and the shared clients for `_meta`.
+import DataLoader from 'dataloader';
+import type { ChainHeadClient } from './chain';
+import { InferenceUnavailableError } from './errors';
+import type { InferenceClient, ProviderScore } from './inference';
+import { createStore, type QueryFn, type Store } from './store';
+
+export interface IndexedHeights {
+  block: number | null;
+  finalizedBlock: number | null;
+}
+
+/** Long-lived dependencies shared by all requests of one gateway. */
+export interface GatewayServices {
+  query: QueryFn;
+  chain?: ChainHeadClient;
+  inference?: InferenceClient;
+  /** Execution provider reported by the inference service's /health (cached), null if unknown. */
+  executionProvider(): Promise<string | null>;
+}
+
+export interface GatewayContext {
+  services: GatewayServices;
+  store: Store;
+  /** Score of a provider by lowercase address; null if the service does not know it. */
+  scores: DataLoader<string, ProviderScore | null>;
+}
+
+export function createContext(services: GatewayServices): GatewayContext {
+  return {
+    services,
+    store: createStore(services.query),
+    scores: new DataLoader<string, ProviderScore | null>(
+      async (addresses) => {
+        if (!services.inference) throw new InferenceUnavailableError('INFERENCE_URL is not configured');
+        const scores = await services.inference.score(addresses);
+        return addresses.map((a) => scores.get(a) ?? null);
+      },
+      { maxBatchSize: 1000 },
+    ),
+  };
+}
+
+/**
+ * Indexed heights from Subsquid's processor state: the head is the highest hot (unfinalized) block,
+ * else the last finalized one. Before the processor first runs its schema does not exist: nulls.
+ */
+export async function readIndexedHeights(query: QueryFn): Promise<IndexedHeights> {
+  try {
+    const [row] = await query(
+      `SELECT (SELECT "height" FROM "squid_processor"."status" WHERE "id" = 0) AS "finalized",
+              (SELECT max("height") FROM "squid_processor"."hot_block") AS "hot"`,
+      [],
+    );
+    // The processor writes height -1 before it has processed any block.
+    const finalized = typeof row?.finalized === 'number' && row.finalized >= 0 ? row.finalized : null;
+    const hot = typeof row?.hot === 'number' ? row.hot : null;
+    return { block: hot ?? finalized, finalizedBlock: finalized };
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    // 42P01 undefined_table, 3F000 invalid_schema_name
+    if (code === '42P01' || code === '3F000') return { block: null, finalizedBlock: null };
+    throw err;
+  }
+}

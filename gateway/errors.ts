@@ -1,0 +1,109 @@
+// Every error a client can see, with its stable `extensions.code`, and the one place (formatError)
+// that decides what leaves the server: our codes and Apollo's request errors pass through, anything
+// else becomes INTERNAL_SERVER_ERROR without its message, SQL or stack.
+import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLErrorOptions, type GraphQLFormattedError } from 'graphql';
+
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
+  QUERY_TIMEOUT: 'QUERY_TIMEOUT',
+  INFERENCE_UNAVAILABLE: 'INFERENCE_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Base of every error the gateway raises on purpose; `code` is what clients branch on. */
+export abstract class GatewayError extends GraphQLError {
+  abstract readonly code: ErrorCode;
+  /** Whether the caller may retry the same request later and succeed. */
+  abstract readonly retryable: boolean;
+  constructor(message: string, code: ErrorCode, options: GraphQLErrorOptions = {}) {
+    super(message, { ...options, extensions: { ...options.extensions, code } });
+  }
+}
+
+export class BadUserInputError extends GatewayError {
+  readonly code = ErrorCode.BAD_USER_INPUT;
+  readonly retryable = false;
+  constructor(message: string, options?: GraphQLErrorOptions) {
+    super(message, ErrorCode.BAD_USER_INPUT, options);
+    this.name = 'BadUserInputError';
+  }
+}
+
+export class QueryTooDeepError extends GatewayError {
+  readonly code = ErrorCode.QUERY_TOO_DEEP;
+  readonly retryable = false;
+  constructor(depth: number, maxDepth: number, options?: GraphQLErrorOptions) {
+    super(`query depth ${depth} exceeds the limit of ${maxDepth}`, ErrorCode.QUERY_TOO_DEEP, options);
+    this.name = 'QueryTooDeepError';
+  }
+}
+
+export class QueryTimeoutError extends GatewayError {
+  readonly code = ErrorCode.QUERY_TIMEOUT;
+  readonly retryable = true;
+  constructor(options?: GraphQLErrorOptions) {
+    super('the query took longer than the statement timeout; narrow the filter or page size', ErrorCode.QUERY_TIMEOUT, options);
+    this.name = 'QueryTimeoutError';
+  }
+}
+
+export class InferenceUnavailableError extends GatewayError {
+  readonly code = ErrorCode.INFERENCE_UNAVAILABLE;
+  readonly retryable = true;
+  constructor(reason: string, options?: GraphQLErrorOptions) {
+    super(`inference service unavailable: ${reason}`, ErrorCode.INFERENCE_UNAVAILABLE, options);
+    this.name = 'InferenceUnavailableError';
+  }
+}
+
+/** Postgres error → gateway error where the client can act on it; otherwise the error itself. */
+export function fromDatabaseError(err: unknown): unknown {
+  const code = (err as { code?: unknown; driverError?: { code?: unknown } })?.code ?? (err as { driverError?: { code?: unknown } })?.driverError?.code;
+  // 57014 query_canceled: raised by statement_timeout
+  if (code === '57014') return new QueryTimeoutError({ originalError: err as Error });
+  return err;
+}
+
+// Apollo's own codes for malformed requests are stable and safe to show as they are.
+const PASS_THROUGH: ReadonlySet<unknown> = new Set([
+  ApolloServerErrorCode.GRAPHQL_PARSE_FAILED,
+  ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ApolloServerErrorCode.BAD_USER_INPUT,
+  ApolloServerErrorCode.BAD_REQUEST,
+  ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+]);
+
+/** Finds a GatewayError anywhere in the chain (Apollo wraps validation and variable errors). */
+function findGatewayError(err: unknown): GatewayError | undefined {
+  for (let e = err, i = 0; e && i < 8; i++) {
+    if (e instanceof GatewayError) return e;
+    e = (e as { originalError?: unknown }).originalError;
+  }
+  return undefined;
+}
+
+export interface FormatErrorOptions {
+  /** Called for errors that become INTERNAL_SERVER_ERROR, with the original error. */
+  onInternalError?: (err: unknown) => void;
+}
+
+export function createFormatError(opts: FormatErrorOptions = {}) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
+    const ours = findGatewayError(error);
+    if (ours) return { ...formatted, extensions: { ...extensions, code: ours.code } };
+    if (PASS_THROUGH.has(extensions.code)) return { ...formatted, extensions };
+    opts.onInternalError?.(unwrapResolverError(error));
+    return {
+      message: 'Internal server error',
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}
