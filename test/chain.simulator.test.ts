@@ -1,0 +1,104 @@
+import type { Address, Log } from 'viem';
+import { createPublicClient, http } from 'viem';
+import {
+  type Deployment,
+  type Devnet,
+  JobState,
+  type Simulator,
+  computeMarketAbi,
+  createSimulator,
+  deployProtocol,
+  gridTokenAbi,
+  startDevnet,
+  subnetRegistryAbi,
+} from '../chain';
+
+const ROUNDS = 12;
+
+async function simulate(seed: number): Promise<{ devnet: Devnet; deployment: Deployment; sim: Simulator }> {
+  const devnet = await startDevnet({ port: 0 });
+  try {
+    const deployment = await deployProtocol({ rpcUrl: devnet.rpcUrl });
+    const sim = createSimulator({ rpcUrl: devnet.rpcUrl, deployment, seed, preset: 'small' });
+    await sim.run({ rounds: ROUNDS });
+    return { devnet, deployment, sim };
+  } catch (err) {
+    await devnet.stop();
+    throw err;
+  }
+}
+
+async function allLogs(devnet: Devnet, d: Deployment) {
+  const client = createPublicClient({ transport: http(devnet.rpcUrl) });
+  const logs: Log[] = await client.getLogs({ address: Object.values(d.contracts), fromBlock: 0n, toBlock: 'latest' });
+  return logs.map((l) => ({ block: l.blockNumber, tx: l.transactionIndex, index: l.logIndex, address: l.address, topics: l.topics, data: l.data }));
+}
+
+describe('simulator on a devnet', () => {
+  let a: Awaited<ReturnType<typeof simulate>>;
+  let b: Awaited<ReturnType<typeof simulate>>;
+  beforeAll(async () => {
+    // Two fresh automine devnets with the same seed, side by side.
+    [a, b] = await Promise.all([simulate(42), simulate(42)]);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.devnet.stop(), b?.devnet.stop()]);
+  });
+
+  it('leaves the contracts in the state its model predicts', async () => {
+    const { devnet, deployment, sim } = a;
+    const m = sim.model;
+    const client = createPublicClient({ transport: http(devnet.rpcUrl, { batch: true }) });
+    const registry = { address: deployment.contracts.registry, abi: subnetRegistryAbi } as const;
+    const market = { address: deployment.contracts.market, abi: computeMarketAbi } as const;
+
+    expect(m.round).toBe(ROUNDS);
+    expect(await client.readContract({ ...registry, functionName: 'subnetCount' })).toBe(m.subnets.length);
+    expect(m.subnets).toHaveLength(3);
+    let neurons = 0;
+    for (const s of m.subnets) {
+      expect(await client.readContract({ ...registry, functionName: 'neuronCount', args: [s.netuid] })).toBe(s.hotkeys.length);
+      expect(await client.readContract({ ...registry, functionName: 'subnetStake', args: [s.netuid] })).toBe(m.subnetStake.get(s.netuid) ?? 0n);
+      for (const [uid, hotkey] of s.hotkeys.entries()) {
+        const n = await client.readContract({ ...registry, functionName: 'getNeuron', args: [s.netuid, uid] });
+        expect(n.hotkey.toLowerCase()).toBe(hotkey);
+        expect(n.coldkey.toLowerCase()).toBe(m.hotkeyOwner.get(hotkey));
+        expect(await client.readContract({ ...registry, functionName: 'hotkeyStake', args: [s.netuid, hotkey] })).toBe(
+          m.hotkeyStake.get(`${s.netuid}:${hotkey}`) ?? 0n,
+        );
+      }
+      neurons += s.hotkeys.length;
+    }
+    expect(neurons).toBeGreaterThan(10);
+    for (const [key, amount] of m.stakes) {
+      const [coldkey, hotkey, netuid] = key.split(':') as [Address, Address, string];
+      expect(await client.readContract({ ...registry, functionName: 'stakeOf', args: [coldkey, hotkey, Number(netuid)] })).toBe(amount);
+    }
+    expect(m.totalStake).toBeGreaterThan(0n);
+    expect(await client.readContract({ ...registry, functionName: 'totalStake' })).toBe(m.totalStake);
+
+    expect(await client.readContract({ ...market, functionName: 'marketCount' })).toBe(m.markets.length);
+    expect(await client.readContract({ ...market, functionName: 'providerCount' })).toBe(m.providers.size);
+    expect(await client.readContract({ ...market, functionName: 'jobCount' })).toBe(BigInt(m.jobs.length));
+    expect(await client.readContract({ ...market, functionName: 'escrowed' })).toBe(m.escrowed);
+    for (const state of [JobState.None, JobState.Posted, JobState.Claimed, JobState.Completed]) {
+      expect(await client.readContract({ ...market, functionName: 'jobsInState', args: [state] })).toBe(BigInt(m.jobsInState[state]));
+    }
+    expect(m.jobsInState[JobState.Completed]).toBeGreaterThan(0);
+
+    for (const [who, balance] of m.balances) {
+      expect(await client.readContract({ address: deployment.contracts.token, abi: gridTokenAbi, functionName: 'balanceOf', args: [who] })).toBe(balance);
+    }
+  });
+
+  it('sends the same transactions for the same seed: identical logs on two devnets', async () => {
+    const [la, lb] = await Promise.all([allLogs(a.devnet, a.deployment), allLogs(b.devnet, b.deployment)]);
+    expect(la.length).toBeGreaterThan(100);
+    expect(lb).toEqual(la);
+  });
+
+  it('refuses to simulate on a deployment that is already in use', async () => {
+    const again = createSimulator({ rpcUrl: a.devnet.rpcUrl, deployment: a.deployment, seed: 42, preset: 'small' });
+    await expect(again.setup()).rejects.toThrow(/needs a fresh one/);
+  });
+});
