@@ -63,7 +63,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InferenceConfi
     const raw = env[name] === '' ? undefined : env[name];
     const parsed = (schema as z.ZodType).safeParse(raw);
     if (!parsed.success) {
-      throw new ConfigError(name, `${parsed.error.issues[0]?.message} (got ${JSON.stringify(raw)})`);
+      // Never echo DATABASE_URL: it may hold a password.
+      const got = name === 'DATABASE_URL' ? '' : ` (got ${JSON.stringify(raw)})`;
+      throw new ConfigError(name, `${parsed.error.issues[0]?.message}${got}`);
     }
     values[name] = parsed.data;
   }

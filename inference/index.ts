@@ -42,4 +42,4 @@ export {
   type ScoreResponse,
   type ScoreResult,
 } from './service';
-export { EXECUTION_PROVIDERS, type ExecutionProviderName } from './session';
+export { createModelSession, EXECUTION_PROVIDERS, type ExecutionProviderName, type ModelSession } from './session';

@@ -15,7 +15,7 @@ import { DEFAULT_MODEL_DIR } from './paths';
 import type { ModelManifest } from './registry/manifest';
 import { type LoadedModel, listRegistry, loadModel } from './registry/registry';
 import { parseScoreRequest, type ScoreRequest } from './score-request';
-import { type ExecutionProviderName, runOrtBatch } from './session';
+import type { ExecutionProviderName } from './session';
 
 export interface InferenceServiceOptions {
   /** Postgres with the indexed provider table; without it only `rows` requests can be scored. */
@@ -114,7 +114,7 @@ export async function createInferenceService(opts: InferenceServiceOptions = {})
         width,
         maxBatch,
         maxWaitMs,
-        run: (rows, n) => runOrtBatch(loaded.session, m.inputTensor, m.output.name, rows, n, width),
+        run: (rows, n) => loaded.session.run(m.inputTensor, m.output.name, rows, n, width),
         onBatch: (n) => metrics.batch(m.name, n),
       });
       const addressFeatures = m.inputs.every(isProviderFeature) ? (m.inputs as ProviderFeatureName[]) : null;

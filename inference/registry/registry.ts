@@ -3,10 +3,9 @@
 // corrupt or mismatched model never starts serving.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { InferenceSession } from 'onnxruntime-node';
 import { ManifestInvalidError, ModelFileError, ModelLoadError, ModelMismatchError } from '../errors';
 import type { Logger } from '../logger';
-import { createOrtSession, type ExecutionProviderName } from '../session';
+import { createModelSession, type ExecutionProviderName, type ModelSession } from '../session';
 import { type ModelManifest, safeParseManifest } from './manifest';
 
 export interface RegistryEntry {
@@ -18,7 +17,7 @@ export interface RegistryEntry {
 
 export interface LoadedModel {
   manifest: ModelManifest;
-  session: InferenceSession;
+  session: ModelSession;
   executionProvider: ExecutionProviderName;
   dir: string;
 }
@@ -61,23 +60,23 @@ export async function loadModel(
   const manifest = readManifest(entry);
   const file = path.join(entry.dir, 'model.onnx');
   if (!existsSync(file)) throw new ModelFileError(file, 'model.onnx is missing');
-  let created: Awaited<ReturnType<typeof createOrtSession>>;
+  let session: ModelSession;
   try {
-    created = await createOrtSession(readFileSync(file), providers, logger);
+    session = await createModelSession(readFileSync(file), providers, logger);
   } catch (err) {
     if (err instanceof Error && err.name === 'ExecutionProviderError') throw err;
     throw new ModelFileError(file, `onnxruntime cannot load it: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
   try {
-    checkSignature(created.session, manifest, file);
+    checkSignature(session, manifest, file);
   } catch (err) {
-    await created.session.release();
+    await session.release();
     throw err;
   }
-  return { manifest, session: created.session, executionProvider: created.executionProvider, dir: entry.dir };
+  return { manifest, session, executionProvider: session.executionProvider, dir: entry.dir };
 }
 
-function checkSignature(session: InferenceSession, m: ModelManifest, file: string): void {
+function checkSignature(session: ModelSession, m: ModelManifest, file: string): void {
   const fail = (msg: string): never => {
     throw new ModelMismatchError(file, `does not match its manifest: ${msg}`);
   };
@@ -89,7 +88,7 @@ function checkSignature(session: InferenceSession, m: ModelManifest, file: strin
   }
   const input = session.inputMetadata.find((v) => v.name === m.inputTensor);
   if (!input?.isTensor || input.type !== 'float32') fail(`input ${m.inputTensor} is not a float32 tensor`);
-  const shape = input?.isTensor ? input.shape : [];
+  const shape = input?.shape ?? [];
   // The batch dimension must be symbolic (or -1) so the batcher can send any number of rows.
   const batchDynamic = typeof shape[0] === 'string' || shape[0] === -1;
   if (shape.length !== 2 || !batchDynamic || shape[1] !== m.inputs.length) {
@@ -97,7 +96,7 @@ function checkSignature(session: InferenceSession, m: ModelManifest, file: strin
   }
   const output = session.outputMetadata.find((v) => v.name === m.output.name);
   if (!output?.isTensor || output.type !== 'float32') fail(`output ${m.output.name} is not a float32 tensor`);
-  const oshape = output?.isTensor ? output.shape : [];
+  const oshape = output?.shape ?? [];
   // One score per row: [N] or [N, 1].
   const oneScore = oshape.length === 1 || (oshape.length === 2 && oshape[1] === 1);
   if (!oneScore) fail(`output ${m.output.name} has shape [${oshape.join(', ')}], expected one score per row ([N] or [N, 1])`);

@@ -1,0 +1,109 @@
+// Loading models from a registry directory: the committed model loads; a corrupt or mismatched one
+// refuses to load with a named error. Test models are real ONNX files built in a temp directory.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { onnx } from 'onnx-proto';
+import { ManifestInvalidError, ModelFileError, ModelMismatchError } from '../errors';
+import { silentLogger } from '../logger';
+import { buildLogisticOnnx } from '../model/build-onnx';
+import { DEFAULT_MODEL_DIR } from '../paths';
+import { listRegistry, loadModel, type RegistryEntry } from './registry';
+
+const SOURCE = path.join(DEFAULT_MODEL_DIR, 'provider-reputation', '1');
+let tmp: string;
+
+beforeEach(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'inference-registry-'));
+});
+afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A copy of the default model under tmp, with its manifest edited by `edit`. */
+function copyDefault(edit: (m: Record<string, any>) => void = () => {}): RegistryEntry {
+  const dir = path.join(tmp, 'provider-reputation', '1');
+  cpSync(SOURCE, dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  edit(manifest);
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  return { name: 'provider-reputation', version: 1, dir };
+}
+
+const load = (e: RegistryEntry) => loadModel(e, ['cpu'], silentLogger);
+
+describe('model registry', () => {
+  it('lists the newest version of each model and loads the committed default', async () => {
+    copyDefault();
+    cpSync(SOURCE, path.join(tmp, 'provider-reputation', '2'), { recursive: true });
+    const entries = listRegistry(tmp);
+    expect(entries.map((e) => [e.name, e.version])).toEqual([['provider-reputation', 2]]);
+    const [committed] = listRegistry(DEFAULT_MODEL_DIR).filter((e) => e.name === 'provider-reputation');
+    const model = await load(committed!);
+    expect(model.executionProvider).toBe('cpu');
+    expect(model.manifest.inputs).toHaveLength(6);
+    await model.session.release();
+  });
+
+  it('refuses a manifest that lists more inputs than the graph takes', async () => {
+    const entry = copyDefault((m) => {
+      m.inputs.push('extra_feature');
+      m.features.extra_feature = { description: 'not in the graph' };
+      m.normalisation.extra_feature = { mean: 0, std: 1 };
+    });
+    await expect(load(entry)).rejects.toThrow(ModelMismatchError);
+    await expect(load(entry)).rejects.toThrow(/shape \[N, 6\], manifest expects \[N, 7\]/);
+  });
+
+  it('refuses wrong input or output tensor names', async () => {
+    await expect(load(copyDefault((m) => (m.inputTensor = 'x')))).rejects.toThrow(/graph inputs are \[features\], manifest expects \[x\]/);
+    rmSync(tmp, { recursive: true });
+    await expect(load(copyDefault((m) => (m.output.name = 'reputation')))).rejects.toThrow(ModelMismatchError);
+  });
+
+  it('refuses a graph with a fixed batch dimension', async () => {
+    const entry = copyDefault();
+    const model = onnx.ModelProto.decode(readFileSync(path.join(entry.dir, 'model.onnx')));
+    model.graph!.input![0]!.type!.tensorType!.shape!.dim![0] = { dimValue: 4 };
+    writeFileSync(path.join(entry.dir, 'model.onnx'), onnx.ModelProto.encode(model).finish());
+    await expect(load(entry)).rejects.toThrow(/shape \[4, 6\]/);
+  });
+
+  it('refuses an invalid manifest, naming the field', async () => {
+    await expect(load(copyDefault((m) => delete m.normalisation.tier))).rejects.toThrow(ManifestInvalidError);
+    rmSync(tmp, { recursive: true });
+    await expect(load(copyDefault((m) => (m.normalisation.tier.std = 0)))).rejects.toThrow(/normalisation\.tier\.std/);
+    rmSync(tmp, { recursive: true });
+    await expect(load(copyDefault((m) => (m.version = 3)))).rejects.toThrow(/says provider-reputation@3 but lives in provider-reputation\/1/);
+  });
+
+  it('refuses a corrupt model file', async () => {
+    const entry = copyDefault();
+    writeFileSync(path.join(entry.dir, 'model.onnx'), Buffer.from('not an onnx model'));
+    await expect(load(entry)).rejects.toThrow(ModelFileError);
+  });
+
+  it('loads any compatible model: a 2-input logistic graph with a matching manifest', async () => {
+    const dir = path.join(tmp, 'tiny', '1');
+    cpSync(SOURCE, dir, { recursive: true }); // then overwrite both files
+    writeFileSync(
+      path.join(dir, 'model.onnx'),
+      buildLogisticOnnx({ mean: [0, 0], std: [1, 1], weights: [1, -1], bias: 0 }, { inputName: 'x', outputName: 'y' }),
+    );
+    writeFileSync(
+      path.join(dir, 'manifest.json'),
+      JSON.stringify({
+        name: 'tiny',
+        version: 1,
+        inputTensor: 'x',
+        inputs: ['a', 'b'],
+        features: { a: { description: 'a' }, b: { description: 'b' } },
+        normalisation: { a: { mean: 0, std: 1 }, b: { mean: 0, std: 1 } },
+        output: { name: 'y', meaning: 'sigmoid(a - b)' },
+        createdBy: 'test',
+        notes: '',
+      }),
+    );
+    const model = await load({ name: 'tiny', version: 1, dir });
+    expect(model.manifest.inputs).toEqual(['a', 'b']);
+    await model.session.release();
+  });
+});
