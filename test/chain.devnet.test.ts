@@ -61,9 +61,13 @@ describe('devnet', () => {
       await timed.stop(); // idempotent
     }
     await expect(rpc(timed.rpcUrl, 'eth_chainId')).rejects.toThrow();
-    // The port is free again: a new devnet can take it.
-    const again = await startDevnet({ port: timed.port });
-    await again.stop();
+    // The process is gone and the port is free again.
+    const srv = net.createServer();
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(timed.port, '127.0.0.1', resolve);
+    });
+    await new Promise((r) => srv.close(r));
   });
 
   it('wraps deployment failures in DeployError', async () => {
