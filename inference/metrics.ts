@@ -36,10 +36,12 @@ export function createMetrics(): Metrics {
     },
     batch(model, n) {
       let h = batches.get(model);
-      if (!h) batches.set(model, (h = { buckets: BATCH_BUCKETS.map(() => 0), sum: 0, count: 0 }));
-      BATCH_BUCKETS.forEach((le, i) => {
-        if (n <= le) (h as { buckets: number[] }).buckets[i]! += 1;
-      });
+      if (!h) {
+        h = { buckets: BATCH_BUCKETS.map(() => 0), sum: 0, count: 0 };
+        batches.set(model, h);
+      }
+      // Buckets are cumulative, as Prometheus histograms expect.
+      h.buckets = h.buckets.map((count, i) => (n <= (BATCH_BUCKETS[i] as number) ? count + 1 : count));
       h.sum += n;
       h.count += 1;
     },
@@ -54,7 +56,9 @@ export function createMetrics(): Metrics {
       counter('inference_rows_scored_total', 'Rows scored by model.', rows);
       out.push('# HELP inference_batch_size Rows per onnxruntime run.', '# TYPE inference_batch_size histogram');
       for (const [model, h] of batches) {
-        BATCH_BUCKETS.forEach((le, i) => out.push(`inference_batch_size_bucket{model="${model}",le="${le}"} ${h.buckets[i]}`));
+        BATCH_BUCKETS.forEach((le, i) => {
+          out.push(`inference_batch_size_bucket{model="${model}",le="${le}"} ${h.buckets[i]}`);
+        });
         out.push(`inference_batch_size_bucket{model="${model}",le="+Inf"} ${h.count}`);
         out.push(`inference_batch_size_sum{model="${model}"} ${h.sum}`, `inference_batch_size_count{model="${model}"} ${h.count}`);
       }

@@ -6,7 +6,13 @@ import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { type Batcher, createBatcher } from './batcher';
 import { InferenceErrorCode as Code, InferenceRequestError, ModelLoadError, PortInUseError } from './errors';
-import { buildFeatureMatrix, buildFeatureRecord, isProviderFeature, type ProviderFeatureName } from './features/provider-features';
+import {
+  buildFeatureMatrix,
+  buildFeatureRecord,
+  isProviderFeature,
+  type ProviderFeatureName,
+  type ProviderRow,
+} from './features/provider-features';
 import { fetchProviderRows } from './features/provider-rows';
 import { createHttpHandler } from './http';
 import { consoleLogger, type Logger } from './logger';
@@ -157,7 +163,7 @@ export async function createInferenceService(opts: InferenceServiceOptions = {})
         const shown = unknown.slice(0, 5).join(', ') + (unknown.length > 5 ? `, and ${unknown.length - 5} more` : '');
         throw new InferenceRequestError(Code.UNKNOWN_ADDRESS, `no provider registered at ${shown}`);
       }
-      const rows = req.addresses.map((a) => byAddress.get(a)!);
+      const rows = req.addresses.map((a) => byAddress.get(a) as ProviderRow);
       const scores = await model.batcher.submit(buildFeatureMatrix(rows, model.addressFeatures), rows.length);
       results = rows.map((row, r) => ({
         address: row.address,

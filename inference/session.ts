@@ -39,6 +39,9 @@ const meta = (m) => ({ name: m.name, isTensor: m.isTensor, type: m.type, shape: 
 parentPort.on('message', async (msg) => {
   try {
     if (msg.type === 'create') {
+      // The first session fixes onnxruntime's process-wide log level; below fatal it prints a multi-line error
+      // for a missing accelerator library, which the service reports in one line of its own.
+      if (msg.provider !== 'cpu') ort.env.logLevel = 'fatal';
       session = await ort.InferenceSession.create(msg.bytes, { executionProviders: [msg.provider], logSeverityLevel: msg.logSeverityLevel });
       parentPort.postMessage({ id: msg.id, ok: true, value: {
         inputNames: session.inputNames, outputNames: session.outputNames,
@@ -64,7 +67,7 @@ parentPort.on('message', async (msg) => {
 /** A worker holding at most one session, with request/response over messages. */
 class SessionWorker {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve(v: any): void; reject(e: Error): void }>();
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private nextId = 0;
   private dead: Error | null = null;
 
@@ -93,7 +96,7 @@ class SessionWorker {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.worker.ref();
       this.worker.postMessage({ ...msg, id }, transfer);
     });
@@ -170,8 +173,10 @@ function isProviderLoadFailure(reason: string): boolean {
   return /ExecutionProvider|provider|shared library|not supported|backend/i.test(reason);
 }
 
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 function firstLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   // Strip onnxruntime's ANSI colour codes and keep the first line.
-  return (msg.replace(/\x1b\[[0-9;]*m/g, '').split('\n')[0] ?? '').slice(0, 300);
+  return (msg.replace(ANSI_COLOUR, '').split('\n')[0] ?? '').slice(0, 300);
 }

@@ -80,6 +80,9 @@ function expectedRow(s: Seed): ProviderRow {
 const post = (path: string, body: string) =>
   fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 const score = (body: unknown) => post('/score', JSON.stringify(body));
+// Response bodies are checked field by field below; `any` keeps those checks readable.
+// biome-ignore lint/suspicious/noExplicitAny: test helper
+const jsonOf = (res: Response): Promise<any> => res.json();
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -97,7 +100,7 @@ describe('POST /score', () => {
   it('scores addresses from indexed data with their features, in request order', async () => {
     const res = await score({ addresses: [FLAKY, RELIABLE.toUpperCase().replace('0X', '0x'), NEWCOMER] });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await jsonOf(res);
     expect(body.model).toEqual({ name: 'provider-reputation', version: 1 });
     expect(body.executionProvider).toBe('cpu');
     expect(body.results.map((r: { address: string }) => r.address)).toEqual([FLAKY, RELIABLE, NEWCOMER]);
@@ -116,7 +119,7 @@ describe('POST /score', () => {
   });
 
   it('ranks a reliable, productive provider above an unreliable one with the same hardware', async () => {
-    const body = await (await score({ addresses: [RELIABLE, FLAKY] })).json();
+    const body = await jsonOf(await score({ addresses: [RELIABLE, FLAKY] }));
     const [reliable, flaky] = body.results;
     expect(reliable.score).toBeGreaterThan(0.8);
     expect(flaky.score).toBeLessThan(0.2);
@@ -129,7 +132,7 @@ describe('POST /score', () => {
     ];
     const res = await score({ rows, model: 'provider-reputation' });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await jsonOf(res);
     const want = buildLogisticScores(PROVIDER_REPUTATION_PARAMETERS, Float32Array.from(rows.flat()));
     expect(body.results).toHaveLength(2);
     body.results.forEach((r: { score: number; address?: string; features: Record<string, number> }, i: number) => {
@@ -142,7 +145,7 @@ describe('POST /score', () => {
   it('answers 404 UNKNOWN_ADDRESS naming the address', async () => {
     const res = await score({ addresses: [RELIABLE, UNKNOWN] });
     expect(res.status).toBe(404);
-    const body = await res.json();
+    const body = await jsonOf(res);
     expect(body.error.code).toBe('UNKNOWN_ADDRESS');
     expect(body.error.message).toContain(UNKNOWN);
     expect(body.error.message).not.toContain(RELIABLE);
@@ -165,7 +168,7 @@ describe('POST /score', () => {
   ])('answers 400 for %s', async (_what, body, code) => {
     const res = await post('/score', body);
     expect(res.status).toBe(400);
-    const json = await res.json();
+    const json = await jsonOf(res);
     expect(json.error.code).toBe(code);
     expect(typeof json.error.message).toBe('string');
   });
@@ -173,17 +176,17 @@ describe('POST /score', () => {
   it('answers 405 for GET /score and 404 for an unknown route', async () => {
     const get = await fetch(`${url}/score`);
     expect(get.status).toBe(405);
-    expect((await get.json()).error.code).toBe('METHOD_NOT_ALLOWED');
+    expect((await jsonOf(get)).error.code).toBe('METHOD_NOT_ALLOWED');
     const none = await fetch(`${url}/nope`);
     expect(none.status).toBe(404);
-    expect((await none.json()).error.code).toBe('NOT_FOUND');
+    expect((await jsonOf(none)).error.code).toBe('NOT_FOUND');
   });
 
   it('serves concurrent requests in fewer onnxruntime runs, each getting its own rows', async () => {
     const batchesBefore = batchCount(await (await fetch(`${url}/metrics`)).text());
     const n = 20;
     const rows = Array.from({ length: n }, (_, i) => [0.5 + i / 50, i / 4, 100 + 40 * i, 8 + i, 1 + (i % 3), i / 3]);
-    const bodies = await Promise.all(rows.map((row) => score({ rows: [row] }).then((r) => r.json())));
+    const bodies = await Promise.all(rows.map((row) => score({ rows: [row] }).then(jsonOf)));
     const want = buildLogisticScores(PROVIDER_REPUTATION_PARAMETERS, Float32Array.from(rows.flat()));
     bodies.forEach((b, i) => expect(Math.abs(b.results[0].score - want[i]!)).toBeLessThan(1e-5));
     const runs = batchCount(await (await fetch(`${url}/metrics`)).text()) - batchesBefore;
@@ -201,7 +204,7 @@ describe('GET /health and /metrics', () => {
   it('reports status, execution provider and models with their inputs', async () => {
     const res = await fetch(`${url}/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
+    expect(await jsonOf(res)).toEqual({
       status: 'ok',
       executionProvider: 'cpu',
       models: [{ name: 'provider-reputation', version: 1, inputs: PROVIDER_REPUTATION_FEATURES.map((f) => f.name) }],

@@ -75,6 +75,23 @@ describe('model registry', () => {
     await expect(load(copyDefault((m) => (m.version = 3)))).rejects.toThrow(/says provider-reputation@3 but lives in provider-reputation\/1/);
   });
 
+  it('falls back from cuda to cpu with one log line when cuda cannot load', async () => {
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (m: string) => warnings.push(m) };
+    const model = await loadModel(copyDefault(), ['cuda', 'cpu'], logger);
+    try {
+      // Where the CUDA provider libraries are present it is used; otherwise the fallback is logged.
+      if (model.executionProvider === 'cpu') {
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toMatch(/^inference: execution provider cuda unavailable \(.+\), falling back to cpu$/);
+      } else {
+        expect(model.executionProvider).toBe('cuda');
+      }
+    } finally {
+      await model.session.release();
+    }
+  });
+
   it('refuses a corrupt model file', async () => {
     const entry = copyDefault();
     writeFileSync(path.join(entry.dir, 'model.onnx'), Buffer.from('not an onnx model'));

@@ -1,0 +1,110 @@
+// inference/main.ts as a real process: the ready line, one-line failures, and a clean stop on signals.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createInferenceService, DEFAULT_MODEL_DIR, ModelMismatchError, silentLogger } from '../inference';
+
+const ROOT = path.resolve(__dirname, '..');
+let tmp: string;
+let hook: string;
+
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'inference-main-'));
+  // Runs the TypeScript sources directly (transpile only), so this test needs no prior build.
+  hook = path.join(tmp, 'ts-hook.js');
+  writeFileSync(
+    hook,
+    `const ts = require(${JSON.stringify(require.resolve('typescript'))}); const fs = require('fs');
+require.extensions['.ts'] = (m, f) => m._compile(ts.transpileModule(fs.readFileSync(f, 'utf8'),
+  { fileName: f, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText, f);`,
+  );
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<{ code: number | null; ms: number }>;
+}
+
+function start(env: Record<string, string>): Run {
+  const child = spawn(process.execPath, ['-r', hook, path.join(ROOT, 'inference', 'main.ts')], {
+    // A different cwd proves the model directory is found from the package root.
+    cwd: os.tmpdir(),
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  let signalledAt = 0;
+  const origKill = child.kill.bind(child);
+  child.kill = (sig?: NodeJS.Signals | number) => {
+    signalledAt = Date.now();
+    return origKill(sig);
+  };
+  const exit = new Promise<{ code: number | null; ms: number }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, ms: signalledAt ? Date.now() - signalledAt : 0 })),
+  );
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+async function waitFor(pred: () => boolean, ms = 20_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('inference main', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('prints the ready line, serves, and exits 0 soon after %s', async (signal) => {
+    const run = start({ INFERENCE_PORT: '0' });
+    await waitFor(() => run.stdout().includes('ready'));
+    const line = run.stdout().split('\n')[0]!;
+    expect(line).toMatch(/^inference: ready at http:\/\/127\.0\.0\.1:\d+ \(model provider-reputation@1, cpu\)$/);
+    const url = line.match(/(http:\/\/\S+)/)![1]!;
+    const health = (await (await fetch(`${url}/health`)).json()) as { status: string };
+    expect(health.status).toBe('ok');
+    run.child.kill(signal);
+    const { code, ms } = await run.exit;
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(2500);
+  });
+
+  it('exits 1 with one line when the port is in use', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const run = start({ INFERENCE_PORT: String(port) });
+      expect((await run.exit).code).toBe(1);
+      expect(run.stderr()).toBe(`inference: port ${port} is already in use\n`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('exits 1 with one line naming a bad variable', async () => {
+    const run = start({ INFERENCE_MAX_BATCH: 'lots' });
+    expect((await run.exit).code).toBe(1);
+    expect(run.stderr()).toBe('inference: invalid INFERENCE_MAX_BATCH: must be an integer from 1 to 65536 (got "lots")\n');
+  });
+
+  it('refuses a model whose manifest does not match its graph', async () => {
+    const dir = path.join(tmp, 'models');
+    cpSync(DEFAULT_MODEL_DIR, dir, { recursive: true });
+    const file = path.join(dir, 'provider-reputation', '1', 'manifest.json');
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    manifest.inputs = manifest.inputs.slice(0, 5);
+    writeFileSync(file, JSON.stringify(manifest));
+
+    await expect(createInferenceService({ modelDir: dir, logger: silentLogger })).rejects.toThrow(ModelMismatchError);
+    const run = start({ INFERENCE_MODEL_DIR: dir });
+    expect((await run.exit).code).toBe(1);
+    expect(run.stderr()).toMatch(/^inference: ModelMismatchError: .*model\.onnx: does not match its manifest: input features has shape \[N, 6\], manifest expects \[N, 5\]\n$/);
+  });
+});
