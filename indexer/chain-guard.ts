@@ -64,7 +64,8 @@ async function differs(
   height: { height: number; hash: string } | null,
 ): Promise<string | undefined> {
   if (stored.chainId !== current.chainId) return `the chain id changed from ${stored.chainId} to ${current.chainId}`;
-  if (stored.genesisHash !== current.genesisHash) return `the chain's genesis changed (${short(stored.genesisHash)} → ${short(current.genesisHash)}): a new chain`;
+  if (stored.genesisHash !== current.genesisHash)
+    return `the chain's genesis changed (${short(stored.genesisHash)} → ${short(current.genesisHash)}): a new chain`;
   for (const [name, addr] of Object.entries(current.contracts)) {
     if (stored.contracts[name]?.toLowerCase() !== addr.toLowerCase()) return `the ${name} contract moved to ${addr}: a new deployment`;
   }
@@ -101,7 +102,9 @@ async function writeIdentity(url: string, c: IndexedChain): Promise<void> {
 
 /** The last finalized block the processor committed (hash included), or null before the first batch. */
 async function processedHeight(db: Client): Promise<{ height: number; hash: string } | null> {
-  const exists = await db.query(`select 1 from information_schema.tables where table_schema = $1 and table_name = 'status'`, [STATE_SCHEMA]);
+  const exists = await db.query(`select 1 from information_schema.tables where table_schema = $1 and table_name = 'status'`, [
+    STATE_SCHEMA,
+  ]);
   if (exists.rowCount === 0) return null;
   const r = await db.query(`select height, hash from ${STATE_SCHEMA}.status where id = 0`);
   if (r.rowCount === 0 || r.rows[0].height < 0) return null;

@@ -2,7 +2,10 @@
 import { z } from 'zod';
 
 const schema = z.object({
-  DATABASE_URL: z.string().url().refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL'),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL'),
   RPC_URL: z.string().url(),
   DEPLOYMENT_FILE: z.string().min(1),
   /** Blocks after which a block is final; reorgs within it are rolled back (hot blocks). */

@@ -1,10 +1,8 @@
 // Composes the handler families into the batch handler: decode every log of the batch, load what the
 // batch touches (one query per entity type), apply the events in chain order, write once per type.
-import { type MarketEvent, applyMarket, decodeMarket, prefetchMarket } from './families/market';
-import { type RegistryEvent, applyRegistry, decodeRegistry, prefetchRegistry } from './families/registry';
+import { applyMarket, decodeMarket, type MarketEvent, prefetchMarket, setupMarket } from './families/market';
+import { applyRegistry, decodeRegistry, prefetchRegistry, type RegistryEvent, setupRegistry } from './families/registry';
 import type { Processor, ProcessorContext } from './processor';
-import { setupMarket } from './families/market';
-import { setupRegistry } from './families/registry';
 import { BatchState } from './state';
 
 export interface IndexedContracts {

@@ -1,5 +1,5 @@
-export { prepareDatabase, ChainChangedError, type IndexedChain, type GuardOutcome } from './chain-guard';
-export { loadConfig, type IndexerConfig } from './config';
-export { createBatchHandler, setupFamilies, type IndexedContracts, type BatchStats } from './handler';
+export { ChainChangedError, type GuardOutcome, type IndexedChain, prepareDatabase } from './chain-guard';
+export { type IndexerConfig, loadConfig } from './config';
+export { type BatchStats, createBatchHandler, type IndexedContracts, setupFamilies } from './handler';
 export { createProcessor } from './processor';
-export { fetchChainIdentity, RpcUnavailableError, RpcBadAnswerError } from './rpc';
+export { fetchChainIdentity, RpcBadAnswerError, RpcUnavailableError } from './rpc';

@@ -7,7 +7,7 @@ import { ChainChangedError, prepareDatabase } from './chain-guard';
 import { ConfigError, exportSubsquidEnv, loadConfig } from './config';
 import { createBatchHandler, setupFamilies } from './handler';
 import { createProcessor } from './processor';
-import { RpcBadAnswerError, RpcUnavailableError, fetchChainIdentity } from './rpc';
+import { fetchChainIdentity, RpcBadAnswerError, RpcUnavailableError } from './rpc';
 
 const log = (msg: string) => console.log(`indexer: ${msg}`);
 

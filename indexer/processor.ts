@@ -1,10 +1,10 @@
 // The Subsquid processor and the types every handler family shares.
 import {
+  type Log as _Log,
   type BlockHeader,
   type DataHandlerContext,
   EvmBatchProcessor,
   type EvmBatchProcessorFields,
-  type Log as _Log,
 } from '@subsquid/evm-processor';
 import type { Store } from '@subsquid/typeorm-store';
 
@@ -13,13 +13,7 @@ export const FIELDS = {
   log: { transactionHash: true },
 } as const;
 
-export function createProcessor(opts: {
-  rpcUrl: string;
-  rateLimit: number;
-  finality: number;
-  headPollMs: number;
-  fromBlock: number;
-}) {
+export function createProcessor(opts: { rpcUrl: string; rateLimit: number; finality: number; headPollMs: number; fromBlock: number }) {
   return new EvmBatchProcessor()
     .setRpcEndpoint({ url: opts.rpcUrl, rateLimit: opts.rateLimit, requestTimeout: 10_000 })
     .setFinalityConfirmation(opts.finality)

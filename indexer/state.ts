@@ -1,7 +1,7 @@
 // The entities one batch reads and writes, shared by the handler families.
 import type { Store } from '@subsquid/typeorm-store';
 import { In } from 'typeorm';
-import { Job, JobEvent, Market, Neuron, Provider, StakeEvent, StakePosition, Subnet } from '../schema';
+import { Job, type JobEvent, Market, Neuron, Provider, type StakeEvent, StakePosition, Subnet } from '../schema';
 import { EntityCache, EventRows } from './batch';
 
 export class BatchState {

@@ -1,2 +1,2 @@
-export * from './model';
 export { createDataSource, type DataSourceOptions, ENTITIES, MIGRATIONS_DIR, migrate, PROJECT_ROOT } from './db';
+export * from './model';

@@ -14,9 +14,7 @@ export class PortInUseError extends Error {
 export function assertPortFree(port: number, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
-    srv.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new PortInUseError(port, what) : err),
-    );
+    srv.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortInUseError(port, what) : err));
     srv.listen(port, '127.0.0.1', () => srv.close(() => resolve()));
   });
 }

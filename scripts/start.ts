@@ -135,7 +135,8 @@ async function startPostgres(cfg: StartConfig): Promise<string> {
     );
     proc.exited.then((code) => reject(new StartError(`embedded Postgres exited during start-up (code ${code})`)));
   });
-  const where = ready.dataDir === dataDir ? path.relative(process.cwd(), dataDir) : `${ready.dataDir} (the postgres user cannot reach ${dataDir})`;
+  const where =
+    ready.dataDir === dataDir ? path.relative(process.cwd(), dataDir) : `${ready.dataDir} (the postgres user cannot reach ${dataDir})`;
   log(`postgres: embedded PostgreSQL on port ${cfg.pgPort}, data in ${where}`);
   return ready.url;
 }
@@ -156,7 +157,9 @@ async function startChain(cfg: StartConfig): Promise<{ rpcUrl: string; deploymen
   const deployment = await deployProtocol({ rpcUrl: devnet.rpcUrl });
   const deploymentFile = path.join(cfg.dataDir, 'deployment.json');
   writeDeployment(deploymentFile, deployment);
-  log(`contracts: deployed at block ${deployment.startBlock} (registry ${deployment.contracts.registry}, market ${deployment.contracts.market})`);
+  log(
+    `contracts: deployed at block ${deployment.startBlock} (registry ${deployment.contracts.registry}, market ${deployment.contracts.market})`,
+  );
   return { rpcUrl: devnet.rpcUrl, deploymentFile };
 }
 
@@ -219,7 +222,9 @@ async function main(): Promise<void> {
     INFERENCE_HOST: cfg.host,
     INFERENCE_PORT: String(cfg.inferencePort),
   });
-  await supervise('inference', inference, () => poll('the inference service', 60_000, async () => (await fetch(`${inferenceUrl}/health`)).ok));
+  await supervise('inference', inference, () =>
+    poll('the inference service', 60_000, async () => (await fetch(`${inferenceUrl}/health`)).ok),
+  );
   log(`inference: ready at ${inferenceUrl}`);
 
   const gatewayUrl = `http://${cfg.host}:${cfg.gatewayPort}/graphql`;

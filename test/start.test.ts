@@ -43,7 +43,13 @@ async function startFails(env: Record<string, string>): Promise<{ code: number |
   const p = runLib('scripts/start.js', env);
   const code = await Promise.race([p.exited, new Promise<null>((r) => setTimeout(() => r(null), 30_000))]);
   if (code === null) await p.stop('SIGKILL');
-  return { code, lines: p.output().split('\n').filter((l) => l.trim() !== '') };
+  return {
+    code,
+    lines: p
+      .output()
+      .split('\n')
+      .filter((l) => l.trim() !== ''),
+  };
 }
 
 describe('start-up errors: one clear line, exit code 1', () => {
@@ -115,7 +121,8 @@ describe('the whole system', () => {
         });
         const body = (await res.json()) as { data?: any; errors?: unknown };
         const d = body.data;
-        const ok = !body.errors && d?.subnets.totalCount > 0 && d.markets.totalCount > 0 && d.providers.totalCount > 0 && d.jobs.totalCount > 0;
+        const ok =
+          !body.errors && d?.subnets.totalCount > 0 && d.markets.totalCount > 0 && d.providers.totalCount > 0 && d.jobs.totalCount > 0;
         return ok ? d : undefined;
       });
       expect(data._meta.block).toBeGreaterThan(0);

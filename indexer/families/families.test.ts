@@ -19,8 +19,28 @@ describe('registry family', () => {
       { event: 'NeuronRegistered', ...meta(2), netuid: 1, uid: 0, hotkey: H, coldkey: A },
       { event: 'NeuronRegistered', ...meta(2), netuid: 1, uid: 1, hotkey: B, coldkey: B },
       { event: 'StakeAdded', ...meta(3), coldkey: A, hotkey: H, netuid: 1, amount: 70n, newStake: 70n, hotkeyStake: 70n, subnetStake: 70n },
-      { event: 'StakeAdded', ...meta(4), coldkey: B, hotkey: H, netuid: 1, amount: 30n, newStake: 30n, hotkeyStake: 100n, subnetStake: 100n },
-      { event: 'StakeRemoved', ...meta(5), coldkey: A, hotkey: H, netuid: 1, amount: 20n, newStake: 50n, hotkeyStake: 80n, subnetStake: 80n },
+      {
+        event: 'StakeAdded',
+        ...meta(4),
+        coldkey: B,
+        hotkey: H,
+        netuid: 1,
+        amount: 30n,
+        newStake: 30n,
+        hotkeyStake: 100n,
+        subnetStake: 100n,
+      },
+      {
+        event: 'StakeRemoved',
+        ...meta(5),
+        coldkey: A,
+        hotkey: H,
+        netuid: 1,
+        amount: 20n,
+        newStake: 50n,
+        hotkeyStake: 80n,
+        subnetStake: 80n,
+      },
     ];
     for (const e of evs) applyRegistry(s, e);
     const subnet = s.subnets.require('1', 'subnet');
@@ -40,7 +60,17 @@ describe('registry family', () => {
     const s = new BatchState();
     applyRegistry(s, { event: 'SubnetRegistered', ...meta(1), netuid: 1, owner: A, name: 'x', tempo: 1, registrationCost: 0n });
     expect(() =>
-      applyRegistry(s, { event: 'StakeAdded', ...meta(2), coldkey: A, hotkey: B, netuid: 1, amount: 1n, newStake: 1n, hotkeyStake: 1n, subnetStake: 1n }),
+      applyRegistry(s, {
+        event: 'StakeAdded',
+        ...meta(2),
+        coldkey: A,
+        hotkey: B,
+        netuid: 1,
+        amount: 1n,
+        newStake: 1n,
+        hotkeyStake: 1n,
+        subnetStake: 1n,
+      }),
     ).toThrow(/not a neuron of subnet 1/);
   });
 });
@@ -51,8 +81,28 @@ describe('market family', () => {
     const evs: MarketEvent[] = [
       { event: 'MarketCreated', ...meta(1), marketId: 2, kind: 1, tier: 1, name: 'llm', usdPerUnit: 100n },
       { event: 'ProviderRegistered', ...meta(1), provider: B, gpuModel: 'H100', vramGb: 80, benchmarkScore: 900, tier: 2 },
-      { event: 'JobPosted', ...meta(2), jobId: 7n, marketId: 2, sender: A, specHash: '0x01', workEstimate: 1500n, payment: 10n ** 18n, deadline: 1000n },
-      { event: 'JobPosted', ...meta(2), jobId: 8n, marketId: 2, sender: A, specHash: '0x02', workEstimate: 10n, payment: 5n, deadline: 1000n },
+      {
+        event: 'JobPosted',
+        ...meta(2),
+        jobId: 7n,
+        marketId: 2,
+        sender: A,
+        specHash: '0x01',
+        workEstimate: 1500n,
+        payment: 10n ** 18n,
+        deadline: 1000n,
+      },
+      {
+        event: 'JobPosted',
+        ...meta(2),
+        jobId: 8n,
+        marketId: 2,
+        sender: A,
+        specHash: '0x02',
+        workEstimate: 10n,
+        payment: 5n,
+        deadline: 1000n,
+      },
       { event: 'JobClaimed', ...meta(3), jobId: 7n, provider: B },
       { event: 'JobCompleted', ...meta(4), jobId: 7n, provider: B, resultHash: '0x03', workUnits: 1400n },
     ];

