@@ -104,7 +104,7 @@ describe('start-up errors: one clear line, exit code 1', () => {
 
 describe('the whole system', () => {
   it('answers the README query with non-zero counts, then stops cleanly on SIGINT', async () => {
-    const env = { ...(await ports()), DEVNET_BLOCK_TIME_MS: '250', SIM_ROUND_MS: '100' };
+    const env: Record<string, string> = { ...(await ports()), DEVNET_BLOCK_TIME_MS: '250', SIM_ROUND_MS: '100' };
     const p = runLib('scripts/start.js', env);
     try {
       await waitFor('the banner', 90_000, async () => {

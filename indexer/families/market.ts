@@ -1,6 +1,6 @@
 // Markets, providers and jobs: the ComputeMarket's events.
 import { Job, JobEvent, JobEventKind, JobState, Market, MarketKind, Provider } from '../../schema';
-import { events } from '../abi/IComputeMarket';
+import { events } from '../abi/ComputeMarket';
 import type { Block, Log, Processor, ProcessorContext } from '../processor';
 import type { BatchState } from '../state';
 import { type EventMeta, eventMeta } from './meta';

@@ -1,6 +1,6 @@
 // Subnets, neurons and stake: the SubnetRegistry's events.
 import { Neuron, StakeEvent, StakeEventKind, StakePosition, Subnet } from '../../schema';
-import { events } from '../abi/ISubnetRegistry';
+import { events } from '../abi/SubnetRegistry';
 import type { Block, Log, Processor, ProcessorContext } from '../processor';
 import type { BatchState } from '../state';
 import { type EventMeta, eventMeta } from './meta';
