@@ -20,13 +20,13 @@ const HOTKEYS = ['0x00000000000000000000000000000000000000a1', '0x00000000000000
 describe('contracts: named errors and payment math', () => {
   let devnet: Devnet;
   let d: Deployment;
-  const pub = () => createPublicClient({ transport: http(devnet.rpcUrl), pollingInterval: 50 });
-  const wallet = (account = ALICE) => createWalletClient({ account, chain: hardhat, transport: http(devnet.rpcUrl) });
+  const pub = () => createPublicClient({ transport: http(devnet.rpcUrl, { retryCount: 0 }), pollingInterval: 50 });
+  const wallet = (account = ALICE) => createWalletClient({ account, chain: hardhat, transport: http(devnet.rpcUrl, { retryCount: 0 }) });
   const deployerWallet = () =>
     createWalletClient({
       account: privateKeyToAccount('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'),
       chain: hardhat,
-      transport: http(devnet.rpcUrl),
+      transport: http(devnet.rpcUrl, { retryCount: 0 }),
     });
   const send = async (p: Promise<Hex>) => {
     const receipt = await pub().waitForTransactionReceipt({ hash: await p });
