@@ -23,7 +23,13 @@ describe('loadConfig', () => {
       INFERENCE_URL: 'http://127.0.0.1:4200',
       GATEWAY_STATEMENT_TIMEOUT_MS: '250',
     });
-    expect(c).toMatchObject({ port: 4100, host: '0.0.0.0', rpcUrl: 'http://127.0.0.1:8545', inferenceUrl: 'http://127.0.0.1:4200', statementTimeoutMs: 250 });
+    expect(c).toMatchObject({
+      port: 4100,
+      host: '0.0.0.0',
+      rpcUrl: 'http://127.0.0.1:8545',
+      inferenceUrl: 'http://127.0.0.1:4200',
+      statementTimeoutMs: 250,
+    });
   });
 
   it.each([

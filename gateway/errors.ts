@@ -61,7 +61,8 @@ export class InferenceUnavailableError extends GatewayError {
 
 /** Postgres error → gateway error where the client can act on it; otherwise the error itself. */
 export function fromDatabaseError(err: unknown): unknown {
-  const code = (err as { code?: unknown; driverError?: { code?: unknown } })?.code ?? (err as { driverError?: { code?: unknown } })?.driverError?.code;
+  const code =
+    (err as { code?: unknown; driverError?: { code?: unknown } })?.code ?? (err as { driverError?: { code?: unknown } })?.driverError?.code;
   // 57014 query_canceled: raised by statement_timeout
   if (code === '57014') return new QueryTimeoutError({ originalError: err as Error });
   return err;

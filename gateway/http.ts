@@ -28,7 +28,11 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function createHttpServer<C extends BaseContext>(apollo: Pick<ApolloServer<C>, 'executeHTTPGraphQLRequest'>, context: () => Promise<C>, path = '/graphql'): http.Server {
+export function createHttpServer<C extends BaseContext>(
+  apollo: Pick<ApolloServer<C>, 'executeHTTPGraphQLRequest'>,
+  context: () => Promise<C>,
+  path = '/graphql',
+): http.Server {
   return http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');

@@ -17,7 +17,7 @@ import { createInferenceClient } from './inference';
 import { RESOLVERS } from './resolvers';
 import { BigIntScalar, DateTimeScalar } from './scalars';
 
-export { type GatewayConfig, loadConfig, ConfigError } from './config';
+export { ConfigError, type GatewayConfig, loadConfig } from './config';
 export type { GatewayContext } from './context';
 export { ENTITY_SPECS, type EntitySpec, type FieldSpec } from './entities';
 export {
@@ -116,7 +116,13 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     executionProvider() {
       if (!inference) return Promise.resolve(null);
       if (!health || Date.now() - health.at > 1000) {
-        health = { at: Date.now(), value: inference.health().then((h) => h.executionProvider, () => null) };
+        health = {
+          at: Date.now(),
+          value: inference.health().then(
+            (h) => h.executionProvider,
+            () => null,
+          ),
+        };
       }
       return health.value;
     },
@@ -127,10 +133,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   // Declared before Apollo so its drain plugin can close it: running requests finish, idle
   // keep-alive sockets close, and stop() resolves within the grace period.
   let server: ApolloServer<GatewayContext>;
-  const httpServer = createHttpServer(
-    { executeHTTPGraphQLRequest: (req) => server.executeHTTPGraphQLRequest(req) },
-    async () => makeContext(),
-  );
+  const httpServer = createHttpServer({ executeHTTPGraphQLRequest: (req) => server.executeHTTPGraphQLRequest(req) }, async () => makeContext());
   server = new ApolloServer<GatewayContext>({
     schema,
     formatError: createFormatError({ onInternalError: opts.onInternalError ?? ((err) => console.error('gateway: internal error:', err)) }),

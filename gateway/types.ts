@@ -82,7 +82,9 @@ function buildEntityTypes(spec: EntitySpec): EntityTypes {
   }
   Field(() => [where], { nullable: true, description: 'Every condition must hold' })(where.prototype, 'and');
   Field(() => [where], { nullable: true, description: 'At least one condition must hold' })(where.prototype, 'or');
-  InputType(whereName, { description: `Filter on ${spec.name}: field (equals), field_not, _gt, _gte, _lt, _lte, _in, _not_in, and for strings _contains, _not_contains, _starts_with` })(where);
+  InputType(whereName, {
+    description: `Filter on ${spec.name}: field (equals), field_not, _gt, _gte, _lt, _lte, _in, _not_in, and for strings _contains, _not_contains, _starts_with`,
+  })(where);
 
   const orderBy = Object.fromEntries(
     Object.entries(spec.fields)

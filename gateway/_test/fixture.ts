@@ -13,7 +13,13 @@ async function insert(c: Client, table: string, rows: Record<string, unknown>[])
   if (!rows.length) return;
   const cols = Object.keys(rows[0]);
   const params: unknown[] = [];
-  const values = rows.map((r) => `(${cols.map((k) => (params.push(r[k]), `$${params.length}`)).join(', ')})`);
+  const values = rows.map((r) => {
+    const placeholders = cols.map((k) => {
+      params.push(r[k]);
+      return `$${params.length}`;
+    });
+    return `(${placeholders.join(', ')})`;
+  });
   await c.query(`INSERT INTO "${table}" (${cols.map((k) => `"${k}"`).join(', ')}) VALUES ${values.join(', ')}`, params);
 }
 

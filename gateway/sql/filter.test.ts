@@ -1,5 +1,5 @@
-import { BadUserInputError } from '../errors';
 import { Job, Provider, Subnet } from '../entities';
+import { BadUserInputError } from '../errors';
 import { compileWhere, filterKeyNames } from './filter';
 import { SqlParams } from './params';
 
@@ -33,9 +33,7 @@ describe('compileWhere', () => {
 
   it('binds lists for _in and _not_in; _not_in keeps NULLs of a nullable column', () => {
     const { sql, params } = compile(Job, { state_in: ['POSTED', 'CLAIMED'], provider_not_in: ['0xAB'], jobId_not_in: [1] });
-    expect(sql).toBe(
-      '("state" = ANY($1::text[]) AND COALESCE("provider_id" <> ALL($2::text[]), TRUE) AND "job_id" <> ALL($3::int4[]))',
-    );
+    expect(sql).toBe('("state" = ANY($1::text[]) AND COALESCE("provider_id" <> ALL($2::text[]), TRUE) AND "job_id" <> ALL($3::int4[]))');
     expect(params).toEqual([['POSTED', 'CLAIMED'], ['0xab'], [1]]);
   });
 

@@ -1,21 +1,11 @@
 // Compiles a `where` input (The Graph / Ponder naming) into a SQL condition with bound parameters.
 // Pure: no database, no GraphQL; the field specs say which columns exist and how to compare them.
-import { BadUserInputError } from '../errors';
+
 import type { EntitySpec, FieldKind, FieldSpec } from '../entities';
+import { BadUserInputError } from '../errors';
 import { ident, type SqlParams } from './params';
 
-export type FilterOp =
-  | 'eq'
-  | 'not'
-  | 'gt'
-  | 'gte'
-  | 'lt'
-  | 'lte'
-  | 'in'
-  | 'not_in'
-  | 'contains'
-  | 'not_contains'
-  | 'starts_with';
+export type FilterOp = 'eq' | 'not' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'not_in' | 'contains' | 'not_contains' | 'starts_with';
 
 /** The suffix of each operator in the input field name (`payment_gt`); equality has none. */
 export const OP_SUFFIX: Record<FilterOp, string> = {

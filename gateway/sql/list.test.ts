@@ -1,5 +1,5 @@
-import { BadUserInputError } from '../errors';
 import { Job, JobEvent } from '../entities';
+import { BadUserInputError } from '../errors';
 import { buildCountQuery, buildListQuery, buildPageInfo, checkListArgs, decodeCursor, encodeCursor } from './list';
 
 describe('cursors', () => {
@@ -44,7 +44,9 @@ describe('buildListQuery', () => {
       after: encodeCursor({ orderBy: 'payment', value: '500', id: '3' }),
     });
     const st = buildListQuery(Job, args);
-    expect(st.sql).toMatch(/FROM "job" WHERE "state" = \$1::text AND \("payment", "id"\) < \(\$2::numeric, \$3::text\) ORDER BY "payment" DESC, "id" DESC LIMIT \$4::int4$/);
+    expect(st.sql).toMatch(
+      /FROM "job" WHERE "state" = \$1::text AND \("payment", "id"\) < \(\$2::numeric, \$3::text\) ORDER BY "payment" DESC, "id" DESC LIMIT \$4::int4$/,
+    );
     expect(st.sql).toContain('"payment" AS "payment"');
     expect(st.sql).toContain('"market_id" AS "market"');
     expect(st.params).toEqual(['POSTED', '500', '3', 11]);
@@ -74,7 +76,11 @@ describe('buildPageInfo', () => {
     const page = buildPageInfo(rows, args);
     expect(page.items.map((r) => r.id)).toEqual(['1', '2']);
     expect(page.pageInfo.hasNextPage).toBe(true);
-    expect(decodeCursor(Job, 'postedAt', page.pageInfo.endCursor as string)).toEqual({ orderBy: 'postedAt', value: '2025-01-02T00:00:00.000Z', id: '2' });
+    expect(decodeCursor(Job, 'postedAt', page.pageInfo.endCursor as string)).toEqual({
+      orderBy: 'postedAt',
+      value: '2025-01-02T00:00:00.000Z',
+      id: '2',
+    });
     expect(buildPageInfo([], args).pageInfo).toEqual({ hasNextPage: false, endCursor: null });
   });
 });

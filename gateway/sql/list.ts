@@ -1,8 +1,9 @@
 // Paged lists: argument checks, opaque keyset cursors on (sort key, id), and the SELECT and COUNT
 // statements for a root list or for a relation of many parents at once (one statement per page of
 // parents, whatever their number). Pure: returns SQL and parameters.
-import { BadUserInputError } from '../errors';
+
 import type { EntitySpec } from '../entities';
+import { BadUserInputError } from '../errors';
 import { compileWhere, SQL_TYPE, type Where } from './filter';
 import { ident, SqlParams } from './params';
 
@@ -97,9 +98,7 @@ function conditions(spec: EntitySpec, args: CheckedListArgs, params: SqlParams, 
     const field = spec.fields[args.orderBy];
     const cmp = args.direction === 'ASC' ? '>' : '<';
     // Row comparison: (key, id) strictly after the cursor in the page's own order.
-    out.push(
-      `(${ident(field.column)}, "id") ${cmp} (${params.add(args.after.value, SQL_TYPE[field.kind])}, ${params.add(args.after.id, 'text')})`,
-    );
+    out.push(`(${ident(field.column)}, "id") ${cmp} (${params.add(args.after.value, SQL_TYPE[field.kind])}, ${params.add(args.after.id, 'text')})`);
   }
   return out;
 }
@@ -161,7 +160,11 @@ export function buildPageInfo<Row extends Record<string, unknown>>(rows: Row[], 
     pageInfo: {
       hasNextPage: rows.length > args.first,
       endCursor: last
-        ? encodeCursor({ orderBy: args.orderBy, value: value instanceof Date ? value.toISOString() : (value as string | number), id: String(last.id) })
+        ? encodeCursor({
+            orderBy: args.orderBy,
+            value: value instanceof Date ? value.toISOString() : (value as string | number),
+            id: String(last.id),
+          })
         : null,
     },
   };
