@@ -75,9 +75,7 @@ export function buildContracts(params: BuildContractsParameters = {}): BuildCont
 
   const findImport = (importPath: string) => {
     const prefix = '@openzeppelin/contracts/';
-    const file = importPath.startsWith(prefix)
-      ? path.join(ozRoot, importPath.slice(prefix.length))
-      : path.join(root, importPath);
+    const file = importPath.startsWith(prefix) ? path.join(ozRoot, importPath.slice(prefix.length)) : path.join(root, importPath);
     try {
       return { contents: fs.readFileSync(file, 'utf8') };
     } catch {

@@ -5,12 +5,12 @@
  */
 import {
   type Address,
-  type Hex,
   createPublicClient,
   createWalletClient,
   encodeDeployData,
   encodeFunctionData,
   getContractAddress,
+  type Hex,
   http,
   keccak256,
   toHex,

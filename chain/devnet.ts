@@ -35,7 +35,11 @@ function probePort(host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', (err: NodeJS.ErrnoException) => {
-      reject(err.code === 'EADDRINUSE' ? new PortInUseError(port, host, { cause: err }) : new DevnetError(`cannot bind ${host}:${port}: ${err.message}`, { cause: err }));
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new PortInUseError(port, host, { cause: err })
+          : new DevnetError(`cannot bind ${host}:${port}: ${err.message}`, { cause: err }),
+      );
     });
     srv.listen(port, host, () => {
       const bound = (srv.address() as net.AddressInfo).port;
@@ -76,7 +80,8 @@ export async function startDevnet(params: StartDevnetParameters = {}): Promise<D
   const host = params.host ?? '127.0.0.1';
   const blockTimeMs = params.blockTimeMs ?? 0;
   const startTimeoutMs = params.startTimeoutMs ?? 30_000;
-  if (!Number.isInteger(blockTimeMs) || blockTimeMs < 0) throw new DevnetError(`blockTimeMs must be a non-negative integer, got ${blockTimeMs}`);
+  if (!Number.isInteger(blockTimeMs) || blockTimeMs < 0)
+    throw new DevnetError(`blockTimeMs must be a non-negative integer, got ${blockTimeMs}`);
   // A taken port would make hardhat print an error and exit; checking first gives a clear error
   // at once. Port 0 binds an ephemeral port that we then hand to hardhat.
   const port = await probePort(host, params.port ?? 0);

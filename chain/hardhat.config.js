@@ -18,9 +18,7 @@ module.exports = {
       chainId: 31337,
       loggingEnabled: false,
       mining:
-        blockTimeMs > 0
-          ? { auto: false, interval: blockTimeMs, mempool: { order: 'fifo' } }
-          : { auto: true, mempool: { order: 'fifo' } },
+        blockTimeMs > 0 ? { auto: false, interval: blockTimeMs, mempool: { order: 'fifo' } } : { auto: true, mempool: { order: 'fifo' } },
     },
   },
 };

@@ -2,23 +2,24 @@
  * chain/: the protocol. Contracts (compiled by build.ts into artifacts/), the devnet, the deployer
  * and the deterministic simulator. Other folders import from here, never from deep paths.
  */
-export { startDevnet } from './devnet';
-export type { Devnet, StartDevnetParameters } from './devnet';
-export { deployProtocol, HARDHAT_ACCOUNT0_KEY, DEFAULT_REGISTRATION_COST, DEFAULT_USD_PER_TOKEN, ROLES } from './deploy';
+
+export { computeMarketAbi, forwarderAbi, gridTokenAbi, subnetRegistryAbi } from './artifacts/abis';
 export type { DeployProtocolParameters } from './deploy';
-export { readDeployment, writeDeployment, parseDeployment, deploymentSchema } from './deployment';
+export { DEFAULT_REGISTRATION_COST, DEFAULT_USD_PER_TOKEN, deployProtocol, HARDHAT_ACCOUNT0_KEY, ROLES } from './deploy';
 export type { Deployment } from './deployment';
-export { createSimulator, presets, PRESET_NAMES, JobKind, JobState, quotePayment } from './simulator';
-export type { CreateSimulatorParameters, RunParameters, Simulator, SimulatorProgress, PresetName, SimPreset } from './simulator';
-export { gridTokenAbi, forwarderAbi, subnetRegistryAbi, computeMarketAbi } from './artifacts/abis';
+export { deploymentSchema, parseDeployment, readDeployment, writeDeployment } from './deployment';
+export type { Devnet, StartDevnetParameters } from './devnet';
+export { startDevnet } from './devnet';
 export {
   ChainError,
   ContractBuildError,
+  DeployError,
+  DeploymentFileError,
   DevnetError,
   DevnetTimeoutError,
   PortInUseError,
-  DeployError,
-  DeploymentFileError,
-  SimulatorError,
   SimulatorConfigError,
+  SimulatorError,
 } from './errors';
+export type { CreateSimulatorParameters, PresetName, RunParameters, SimPreset, Simulator, SimulatorProgress } from './simulator';
+export { createSimulator, JobKind, JobState, PRESET_NAMES, presets, quotePayment } from './simulator';

@@ -1,10 +1,10 @@
-import { type Hex, createPublicClient, createWalletClient, http, maxUint256, parseEther } from 'viem';
+import { createPublicClient, createWalletClient, type Hex, http, maxUint256, parseEther } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { hardhat } from 'viem/chains';
 import {
+  computeMarketAbi,
   type Deployment,
   type Devnet,
-  computeMarketAbi,
   deployProtocol,
   gridTokenAbi,
   quotePayment,
@@ -15,7 +15,11 @@ import {
 // Hardhat's well-known accounts #1 and #2 (public keys of a public test mnemonic).
 const ALICE = privateKeyToAccount('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d');
 const BOB = privateKeyToAccount('0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a');
-const HOTKEYS = ['0x00000000000000000000000000000000000000a1', '0x00000000000000000000000000000000000000a2', '0x00000000000000000000000000000000000000a3'] as const;
+const HOTKEYS = [
+  '0x00000000000000000000000000000000000000a1',
+  '0x00000000000000000000000000000000000000a2',
+  '0x00000000000000000000000000000000000000a3',
+] as const;
 
 describe('contracts: named errors and payment math', () => {
   let devnet: Devnet;
@@ -38,13 +42,29 @@ describe('contracts: named errors and payment math', () => {
     d = await deployProtocol({ rpcUrl: devnet.rpcUrl });
     const dw = deployerWallet();
     for (const who of [ALICE, BOB]) {
-      await send(dw.writeContract({ address: d.contracts.token, abi: gridTokenAbi, functionName: 'mint', args: [who.address, parseEther('10000')] }));
+      await send(
+        dw.writeContract({ address: d.contracts.token, abi: gridTokenAbi, functionName: 'mint', args: [who.address, parseEther('10000')] }),
+      );
       for (const spender of [d.contracts.registry, d.contracts.market]) {
-        await send(wallet(who).writeContract({ address: d.contracts.token, abi: gridTokenAbi, functionName: 'approve', args: [spender, maxUint256] }));
+        await send(
+          wallet(who).writeContract({
+            address: d.contracts.token,
+            abi: gridTokenAbi,
+            functionName: 'approve',
+            args: [spender, maxUint256],
+          }),
+        );
       }
     }
     await send(dw.writeContract({ address: d.contracts.registry, abi: subnetRegistryAbi, functionName: 'setDefaultMaxUids', args: [2] }));
-    await send(dw.writeContract({ address: d.contracts.market, abi: computeMarketAbi, functionName: 'createMarket', args: [0, 3, 'render-t3', 120_000_000n] }));
+    await send(
+      dw.writeContract({
+        address: d.contracts.market,
+        abi: computeMarketAbi,
+        functionName: 'createMarket',
+        args: [0, 3, 'render-t3', 120_000_000n],
+      }),
+    );
   });
   afterAll(async () => {
     await devnet?.stop();
@@ -58,26 +78,26 @@ describe('contracts: named errors and payment math', () => {
     expect(supplyBefore - supplyAfter).toBe(parseEther('100'));
 
     await send(wallet().writeContract({ ...registry, functionName: 'registerNeuron', args: [1, HOTKEYS[0]] }));
-    await expect(pub().simulateContract({ ...registry, account: ALICE, functionName: 'registerNeuron', args: [1, HOTKEYS[0]] })).rejects.toThrow(
-      /HotkeyAlreadyRegistered/,
-    );
-    await expect(pub().simulateContract({ ...registry, account: BOB, functionName: 'registerNeuron', args: [1, HOTKEYS[0]] })).rejects.toThrow(
-      /HotkeyOwnedByOther/,
-    );
+    await expect(
+      pub().simulateContract({ ...registry, account: ALICE, functionName: 'registerNeuron', args: [1, HOTKEYS[0]] }),
+    ).rejects.toThrow(/HotkeyAlreadyRegistered/);
+    await expect(
+      pub().simulateContract({ ...registry, account: BOB, functionName: 'registerNeuron', args: [1, HOTKEYS[0]] }),
+    ).rejects.toThrow(/HotkeyOwnedByOther/);
     await send(wallet().writeContract({ ...registry, functionName: 'registerNeuron', args: [1, HOTKEYS[1]] }));
-    await expect(pub().simulateContract({ ...registry, account: ALICE, functionName: 'registerNeuron', args: [1, HOTKEYS[2]] })).rejects.toThrow(
-      /SubnetFull/,
-    );
-    await expect(pub().simulateContract({ ...registry, account: ALICE, functionName: 'registerNeuron', args: [9, HOTKEYS[2]] })).rejects.toThrow(
-      /UnknownSubnet/,
-    );
-    await expect(pub().simulateContract({ ...registry, account: BOB, functionName: 'addStake', args: [HOTKEYS[2], 1, 1n] })).rejects.toThrow(
-      /HotkeyNotRegistered/,
-    );
+    await expect(
+      pub().simulateContract({ ...registry, account: ALICE, functionName: 'registerNeuron', args: [1, HOTKEYS[2]] }),
+    ).rejects.toThrow(/SubnetFull/);
+    await expect(
+      pub().simulateContract({ ...registry, account: ALICE, functionName: 'registerNeuron', args: [9, HOTKEYS[2]] }),
+    ).rejects.toThrow(/UnknownSubnet/);
+    await expect(
+      pub().simulateContract({ ...registry, account: BOB, functionName: 'addStake', args: [HOTKEYS[2], 1, 1n] }),
+    ).rejects.toThrow(/HotkeyNotRegistered/);
     await send(wallet(BOB).writeContract({ ...registry, functionName: 'addStake', args: [HOTKEYS[0], 1, parseEther('5')] }));
-    await expect(pub().simulateContract({ ...registry, account: BOB, functionName: 'removeStake', args: [HOTKEYS[0], 1, parseEther('6')] })).rejects.toThrow(
-      /InsufficientStake/,
-    );
+    await expect(
+      pub().simulateContract({ ...registry, account: BOB, functionName: 'removeStake', args: [HOTKEYS[0], 1, parseEther('6')] }),
+    ).rejects.toThrow(/InsufficientStake/);
     await send(wallet(BOB).writeContract({ ...registry, functionName: 'removeStake', args: [HOTKEYS[0], 1, parseEther('5')] }));
     expect(await pub().readContract({ ...registry, functionName: 'totalStake' })).toBe(0n);
   });
@@ -92,15 +112,19 @@ describe('contracts: named errors and payment math', () => {
     expect(job.payment).toBe(quotePayment(work, 120_000_000n, 25_000_000n));
     expect(await pub().readContract({ ...market, functionName: 'escrowed' })).toBe(parseEther('12'));
 
-    await expect(pub().simulateContract({ ...market, account: ALICE, functionName: 'claimJob', args: [1n] })).rejects.toThrow(/ProviderNotRegistered/);
+    await expect(pub().simulateContract({ ...market, account: ALICE, functionName: 'claimJob', args: [1n] })).rejects.toThrow(
+      /ProviderNotRegistered/,
+    );
     await send(wallet().writeContract({ ...market, functionName: 'registerProvider', args: ['RTX 3090', 24, 650, 1] }));
     await expect(pub().simulateContract({ ...market, account: ALICE, functionName: 'claimJob', args: [1n] })).rejects.toThrow(/TierTooLow/);
     await send(wallet(BOB).writeContract({ ...market, functionName: 'registerProvider', args: ['H100 80GB', 80, 1500, 3] }));
     await send(wallet(BOB).writeContract({ ...market, functionName: 'claimJob', args: [1n] }));
-    await expect(pub().simulateContract({ ...market, account: ALICE, functionName: 'completeJob', args: [1n, `0x${'22'.repeat(32)}`, 1n] })).rejects.toThrow(
-      /NotJobProvider/,
+    await expect(
+      pub().simulateContract({ ...market, account: ALICE, functionName: 'completeJob', args: [1n, `0x${'22'.repeat(32)}`, 1n] }),
+    ).rejects.toThrow(/NotJobProvider/);
+    await expect(pub().simulateContract({ ...market, account: BOB, functionName: 'claimJob', args: [1n] })).rejects.toThrow(
+      /InvalidJobState/,
     );
-    await expect(pub().simulateContract({ ...market, account: BOB, functionName: 'claimJob', args: [1n] })).rejects.toThrow(/InvalidJobState/);
     await send(wallet(BOB).writeContract({ ...market, functionName: 'completeJob', args: [1n, `0x${'22'.repeat(32)}`, 2_400n] }));
     expect(await pub().readContract({ ...market, functionName: 'jobsInState', args: [3] })).toBe(1n);
     expect(await pub().readContract({ ...market, functionName: 'jobsInState', args: [1] })).toBe(0n);
@@ -108,10 +132,22 @@ describe('contracts: named errors and payment math', () => {
 
   it('guards admin functions with roles', async () => {
     await expect(
-      pub().simulateContract({ address: d.contracts.market, abi: computeMarketAbi, account: ALICE, functionName: 'setOraclePrice', args: [1n] }),
+      pub().simulateContract({
+        address: d.contracts.market,
+        abi: computeMarketAbi,
+        account: ALICE,
+        functionName: 'setOraclePrice',
+        args: [1n],
+      }),
     ).rejects.toThrow(/AccessControlUnauthorizedAccount/);
     await expect(
-      pub().simulateContract({ address: d.contracts.token, abi: gridTokenAbi, account: ALICE, functionName: 'mint', args: [ALICE.address, 1n] }),
+      pub().simulateContract({
+        address: d.contracts.token,
+        abi: gridTokenAbi,
+        account: ALICE,
+        functionName: 'mint',
+        args: [ALICE.address, 1n],
+      }),
     ).rejects.toThrow(/AccessControlUnauthorizedAccount/);
   });
 });

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { DeployError, type Devnet, PortInUseError, deployProtocol, startDevnet } from '../chain';
+import { DeployError, type Devnet, deployProtocol, PortInUseError, startDevnet } from '../chain';
 
 async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
   const res = await fetch(url, {

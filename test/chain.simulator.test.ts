@@ -1,14 +1,14 @@
 import type { Address, Log } from 'viem';
 import { createPublicClient, http } from 'viem';
 import {
-  type Deployment,
-  type Devnet,
-  JobState,
-  type Simulator,
   computeMarketAbi,
   createSimulator,
+  type Deployment,
+  type Devnet,
   deployProtocol,
   gridTokenAbi,
+  JobState,
+  type Simulator,
   startDevnet,
   subnetRegistryAbi,
 } from '../chain';
@@ -31,7 +31,14 @@ async function simulate(seed: number): Promise<{ devnet: Devnet; deployment: Dep
 async function allLogs(devnet: Devnet, d: Deployment) {
   const client = createPublicClient({ transport: http(devnet.rpcUrl) });
   const logs: Log[] = await client.getLogs({ address: Object.values(d.contracts), fromBlock: 0n, toBlock: 'latest' });
-  return logs.map((l) => ({ block: l.blockNumber, tx: l.transactionIndex, index: l.logIndex, address: l.address, topics: l.topics, data: l.data }));
+  return logs.map((l) => ({
+    block: l.blockNumber,
+    tx: l.transactionIndex,
+    index: l.logIndex,
+    address: l.address,
+    topics: l.topics,
+    data: l.data,
+  }));
 }
 
 describe('simulator on a devnet', () => {
@@ -58,7 +65,9 @@ describe('simulator on a devnet', () => {
     let neurons = 0;
     for (const s of m.subnets) {
       expect(await client.readContract({ ...registry, functionName: 'neuronCount', args: [s.netuid] })).toBe(s.hotkeys.length);
-      expect(await client.readContract({ ...registry, functionName: 'subnetStake', args: [s.netuid] })).toBe(m.subnetStake.get(s.netuid) ?? 0n);
+      expect(await client.readContract({ ...registry, functionName: 'subnetStake', args: [s.netuid] })).toBe(
+        m.subnetStake.get(s.netuid) ?? 0n,
+      );
       for (const [uid, hotkey] of s.hotkeys.entries()) {
         const n = await client.readContract({ ...registry, functionName: 'getNeuron', args: [s.netuid, uid] });
         expect(n.hotkey.toLowerCase()).toBe(hotkey);
@@ -87,7 +96,9 @@ describe('simulator on a devnet', () => {
     expect(m.jobsInState[JobState.Completed]).toBeGreaterThan(0);
 
     for (const [who, balance] of m.balances) {
-      expect(await client.readContract({ address: deployment.contracts.token, abi: gridTokenAbi, functionName: 'balanceOf', args: [who] })).toBe(balance);
+      expect(
+        await client.readContract({ address: deployment.contracts.token, abi: gridTokenAbi, functionName: 'balanceOf', args: [who] }),
+      ).toBe(balance);
     }
   });
 

@@ -4,8 +4,8 @@
  */
 import { type Address, type Hex, keccak256, toHex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
-import { createRng, deriveSeed } from './prng';
 import type { SimPreset } from './presets';
+import { createRng, deriveSeed } from './prng';
 
 export interface Actor {
   address: Address;

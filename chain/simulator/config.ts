@@ -18,18 +18,15 @@ export interface SimulatorConfig {
 }
 
 const int = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'expected a non-negative integer')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+  z.string().trim().regex(/^\d+$/, 'expected a non-negative integer').transform(Number).pipe(z.number().int().min(min).max(max));
 
 const schema = z.object({
   RPC_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
   DEPLOYMENT_FILE: z.string({ error: 'required: path of the deployment JSON written by the deployer' }).min(1, 'must not be empty'),
   SIM_SEED: int(0, 0xffffffff).default(42),
-  SIM_PRESET: z.enum(PRESET_NAMES as [PresetName, ...PresetName[]], { error: `expected one of ${PRESET_NAMES.join(', ')}` }).default('small'),
+  SIM_PRESET: z
+    .enum(PRESET_NAMES as [PresetName, ...PresetName[]], { error: `expected one of ${PRESET_NAMES.join(', ')}` })
+    .default('small'),
   SIM_ROUND_MS: int(0, 3_600_000).default(1000),
   SIM_LOG_EVERY: int(1, 1_000_000).default(10),
 });

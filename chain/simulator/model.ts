@@ -33,7 +33,16 @@ export type Action =
   | { type: 'addStake'; from: Address; hotkey: Address; netuid: number; amount: bigint }
   | { type: 'removeStake'; from: Address; hotkey: Address; netuid: number; amount: bigint }
   | { type: 'registerProvider'; from: Address; gpuModel: string; vramGb: number; benchmarkScore: number; tier: number }
-  | { type: 'postJob'; from: Address; marketId: number; specHash: Hex; workEstimate: bigint; deadline: bigint; jobId: bigint; payment: bigint }
+  | {
+      type: 'postJob';
+      from: Address;
+      marketId: number;
+      specHash: Hex;
+      workEstimate: bigint;
+      deadline: bigint;
+      jobId: bigint;
+      payment: bigint;
+    }
   | { type: 'claimJob'; from: Address; jobId: bigint }
   | { type: 'completeJob'; from: Address; jobId: bigint; resultHash: Hex; workUnits: bigint };
 

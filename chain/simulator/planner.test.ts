@@ -1,6 +1,6 @@
 import type { Address } from 'viem';
 import { buildActors, sendingActors } from './actors';
-import { type Action, JobState, ModelError, TOKEN, applyAction, createModel, quotePayment } from './model';
+import { type Action, applyAction, createModel, JobState, ModelError, quotePayment, TOKEN } from './model';
 import { type PlanContext, planRound, planSetup } from './planner';
 import { presets } from './presets';
 import { createRng } from './prng';

@@ -5,20 +5,9 @@
  */
 import { type Address, type Hex, keccak256, toHex } from 'viem';
 import type { Actor, SimActors } from './actors';
-import {
-  type Action,
-  JobKind,
-  JobState,
-  type SimModel,
-  TOKEN,
-  applyAction,
-  balanceOf,
-  findJob,
-  quotePayment,
-  stakeKey,
-} from './model';
-import type { Rng } from './prng';
+import { type Action, applyAction, balanceOf, findJob, JobKind, JobState, quotePayment, type SimModel, TOKEN } from './model';
 import type { SimPreset } from './presets';
+import type { Rng } from './prng';
 
 export interface PlanContext {
   seed: number;
@@ -205,7 +194,8 @@ export function planRound(m: SimModel, ctx: PlanContext, rng: Rng): Action[] {
 
   // Top-ups last: nothing above relied on them, so the round's actions stay independent.
   const topUp = (who: Actor, whole: bigint) => {
-    if (balanceOf(m, who.address) < (whole * TOKEN) / 5n) push(m, out, { type: 'mint', from: deployer, to: who.address, amount: whole * TOKEN });
+    if (balanceOf(m, who.address) < (whole * TOKEN) / 5n)
+      push(m, out, { type: 'mint', from: deployer, to: who.address, amount: whole * TOKEN });
   };
   for (const c of [...actors.coldkeys, ...actors.stakers]) topUp(c, preset.stakerFunding);
   for (const s of actors.senders) topUp(s, preset.senderFunding);

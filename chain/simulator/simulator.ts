@@ -6,12 +6,12 @@
  */
 import {
   type Address,
-  type Hex,
-  type PublicClient,
   createPublicClient,
   encodeFunctionData,
+  type Hex,
   http,
   maxUint256,
+  type PublicClient,
   parseEventLogs,
   parseGwei,
   toHex,
@@ -21,11 +21,11 @@ import { artifacts } from '../contracts';
 import { HARDHAT_ACCOUNT0_KEY } from '../deploy';
 import type { Deployment } from '../deployment';
 import { SimulatorError } from '../errors';
-import { type SimActors, buildActors, sendingActors } from './actors';
-import { type Action, ModelError, type SimModel, createModel } from './model';
+import { buildActors, type SimActors, sendingActors } from './actors';
+import { type Action, createModel, ModelError, type SimModel } from './model';
 import { type PlanContext, planRound, planSetup } from './planner';
-import { type PresetName, type SimPreset, presets } from './presets';
-import { type Rng, createRng, deriveSeed } from './prng';
+import { type PresetName, presets, type SimPreset } from './presets';
+import { createRng, deriveSeed, type Rng } from './prng';
 
 export interface CreateSimulatorParameters {
   rpcUrl: string;
@@ -126,7 +126,10 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
           data: encodeFunctionData({ abi: t, functionName: 'approve', args: [a.spender === 'registry' ? registry : market, maxUint256] }),
         };
       case 'createMarket':
-        return { to: market, data: encodeFunctionData({ abi: m, functionName: 'createMarket', args: [a.kind, a.tier, a.name, a.usdPerUnit] }) };
+        return {
+          to: market,
+          data: encodeFunctionData({ abi: m, functionName: 'createMarket', args: [a.kind, a.tier, a.name, a.usdPerUnit] }),
+        };
       case 'registerSubnet':
         return { to: registry, data: encodeFunctionData({ abi: r, functionName: 'registerSubnet', args: [a.name, a.tempo] }) };
       case 'registerNeuron':
@@ -148,7 +151,10 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
       case 'claimJob':
         return { to: market, data: encodeFunctionData({ abi: m, functionName: 'claimJob', args: [a.jobId] }) };
       case 'completeJob':
-        return { to: market, data: encodeFunctionData({ abi: m, functionName: 'completeJob', args: [a.jobId, a.resultHash, a.workUnits] }) };
+        return {
+          to: market,
+          data: encodeFunctionData({ abi: m, functionName: 'completeJob', args: [a.jobId, a.resultHash, a.workUnits] }),
+        };
     }
   };
 
@@ -186,7 +192,9 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
     receipts.forEach((receipt, i) => {
       const a = actions[i]!;
       if (receipt.status !== 'success') {
-        throw new SimulatorError(`model and chain disagree: ${describe(a)} reverted in tx ${receipt.transactionHash} (block ${receipt.blockNumber})`);
+        throw new SimulatorError(
+          `model and chain disagree: ${describe(a)} reverted in tx ${receipt.transactionHash} (block ${receipt.blockNumber})`,
+        );
       }
       if (a.type === 'postJob') {
         const [posted] = parseEventLogs({ abi: artifacts.ComputeMarket.abi, eventName: 'JobPosted', logs: receipt.logs });
@@ -225,7 +233,9 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
     model = createModel({ registrationCost, usdPerToken });
     try {
       await Promise.all(
-        sendingActors(actors).map((a) => client.request({ method: 'hardhat_setBalance' as 'eth_chainId', params: [a.address, toHex(ACTOR_ETH)] as never })),
+        sendingActors(actors).map((a) =>
+          client.request({ method: 'hardhat_setBalance' as 'eth_chainId', params: [a.address, toHex(ACTOR_ETH)] as never }),
+        ),
       );
     } catch (cause) {
       throw new SimulatorError(`funding actors with hardhat_setBalance failed (is ${params.rpcUrl} a Hardhat devnet?)`, { cause });
@@ -282,7 +292,17 @@ interface Receipt {
   status: 'success' | 'reverted';
   transactionHash: Hex;
   blockNumber: bigint;
-  logs: { address: Address; topics: [Hex, ...Hex[]] | []; data: Hex; blockNumber: bigint | null; logIndex: number | null; transactionHash: Hex | null; transactionIndex: number | null; blockHash: Hex | null; removed: boolean }[];
+  logs: {
+    address: Address;
+    topics: [Hex, ...Hex[]] | [];
+    data: Hex;
+    blockNumber: bigint | null;
+    logIndex: number | null;
+    transactionHash: Hex | null;
+    transactionIndex: number | null;
+    blockHash: Hex | null;
+    removed: boolean;
+  }[];
 }
 
 async function waitForReceipts(client: PublicClient, hashes: Hex[], timeoutMs: number): Promise<Receipt[]> {
@@ -291,7 +311,11 @@ async function waitForReceipts(client: PublicClient, hashes: Hex[], timeoutMs: n
   let pending = hashes.map((h, i) => [h, i] as const);
   while (pending.length > 0) {
     const results = await Promise.all(
-      pending.map(([hash]) => client.getTransactionReceipt({ hash }).catch((err: Error) => (err.name === 'TransactionReceiptNotFoundError' ? null : Promise.reject(err)))),
+      pending.map(([hash]) =>
+        client
+          .getTransactionReceipt({ hash })
+          .catch((err: Error) => (err.name === 'TransactionReceiptNotFoundError' ? null : Promise.reject(err))),
+      ),
     );
     pending = pending.filter(([, i], k) => {
       const r = results[k];
@@ -299,7 +323,8 @@ async function waitForReceipts(client: PublicClient, hashes: Hex[], timeoutMs: n
       return !r;
     });
     if (pending.length === 0) break;
-    if (Date.now() > deadline) throw new SimulatorError(`${pending.length} of ${hashes.length} transactions not mined within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new SimulatorError(`${pending.length} of ${hashes.length} transactions not mined within ${timeoutMs} ms`);
     await sleep(25);
   }
   return out as Receipt[];
