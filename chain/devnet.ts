@@ -99,6 +99,9 @@ export async function startDevnet(params: StartDevnetParameters = {}): Promise<D
     [hardhatCli, 'node', '--hostname', host, '--port', String(port), '--config', config],
     {
       cwd: root,
+      // Its own process group: a Ctrl-C in the terminal reaches only our process, which stops the
+      // devnet after the processes that use it (devnet-guard still ends it if we die).
+      detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,

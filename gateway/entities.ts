@@ -35,12 +35,22 @@ export interface EntitySpec {
 
 const id = (description?: string): FieldSpec => ({ kind: 'id', column: 'id', sortable: true, description });
 const int = (column: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({ kind: 'int', column, sortable: !extra.nullable, ...extra });
-const big = (column: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({ kind: 'bigint', column, sortable: !extra.nullable, ...extra });
+const big = (column: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({
+  kind: 'bigint',
+  column,
+  sortable: !extra.nullable,
+  ...extra,
+});
 const time = (column: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({ kind: 'datetime', column, sortable: true, ...extra });
 const str = (column: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({ kind: 'string', column, ...extra });
 const hex = (column: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({ kind: 'string', column, lowercase: true, ...extra });
 const enm = (column: string, values: Record<string, string>, name: string): FieldSpec => ({ kind: 'enum', column, enum: { values, name } });
-const rel = (column: string, relation: EntityName, extra: Partial<FieldSpec> = {}): FieldSpec => ({ kind: 'id', column, relation, ...extra });
+const rel = (column: string, relation: EntityName, extra: Partial<FieldSpec> = {}): FieldSpec => ({
+  kind: 'id',
+  column,
+  relation,
+  ...extra,
+});
 
 export const Subnet: EntitySpec = {
   name: 'Subnet',

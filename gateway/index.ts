@@ -133,7 +133,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   // Declared before Apollo so its drain plugin can close it: running requests finish, idle
   // keep-alive sockets close, and stop() resolves within the grace period.
   let server: ApolloServer<GatewayContext>;
-  const httpServer = createHttpServer({ executeHTTPGraphQLRequest: (req) => server.executeHTTPGraphQLRequest(req) }, async () => makeContext());
+  const httpServer = createHttpServer({ executeHTTPGraphQLRequest: (req) => server.executeHTTPGraphQLRequest(req) }, async () =>
+    makeContext(),
+  );
   server = new ApolloServer<GatewayContext>({
     schema,
     formatError: createFormatError({ onInternalError: opts.onInternalError ?? ((err) => console.error('gateway: internal error:', err)) }),

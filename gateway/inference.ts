@@ -77,7 +77,9 @@ export function createInferenceClient(opts: InferenceClientOptions): InferenceCl
         // The service answers 404 when it does not know an address; we cannot tell which one,
         // so ask for each alone and leave the unknown ones without a score.
         if (lower.length === 1) return new Map();
-        const parts = await Promise.all(lower.map((a) => scoreBatch([a]).catch((e) => (e instanceof NotFound ? new Map() : Promise.reject(e)))));
+        const parts = await Promise.all(
+          lower.map((a) => scoreBatch([a]).catch((e) => (e instanceof NotFound ? new Map() : Promise.reject(e)))),
+        );
         return new Map(parts.flatMap((m) => [...m]));
       }
     },

@@ -4,7 +4,15 @@ import DataLoader from 'dataloader';
 import type { EntitySpec } from './entities';
 import { fromDatabaseError } from './errors';
 import type { Where } from './sql/filter';
-import { buildCountQuery, buildListQuery, buildPageInfo, type CheckedListArgs, checkListArgs, type ListArgs, type PageInfo } from './sql/list';
+import {
+  buildCountQuery,
+  buildListQuery,
+  buildPageInfo,
+  type CheckedListArgs,
+  checkListArgs,
+  type ListArgs,
+  type PageInfo,
+} from './sql/list';
 import { ident } from './sql/params';
 
 export type Row = Record<string, unknown> & { id: string };

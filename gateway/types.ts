@@ -110,7 +110,10 @@ function buildEntityTypes(spec: EntitySpec): EntityTypes {
   return { spec, object, where, orderBy, page, args };
 }
 
-export const TYPES = Object.fromEntries(Object.values(ENTITY_SPECS).map((s) => [s.name, buildEntityTypes(s)])) as Record<EntityName, EntityTypes>;
+export const TYPES = Object.fromEntries(Object.values(ENTITY_SPECS).map((s) => [s.name, buildEntityTypes(s)])) as Record<
+  EntityName,
+  EntityTypes
+>;
 
 @ObjectType('ScoreFeature', { simpleResolvers: true, description: 'One input of the reputation model, with its value' })
 export class ScoreFeatureType {

@@ -26,9 +26,17 @@ describe('createBatcher', () => {
     const rec = recorder(2);
     const batched: number[] = [];
     const b = createBatcher({ width: 2, maxBatch: 256, maxWaitMs: 20, run: rec.run, onBatch: (n) => batched.push(n) });
-    const calls = Array.from({ length: 10 }, (_, i) => b.submit(rowsOf([[i, 1], [i, 2]]), 2));
+    const calls = Array.from({ length: 10 }, (_, i) =>
+      b.submit(
+        rowsOf([
+          [i, 1],
+          [i, 2],
+        ]),
+        2,
+      ),
+    );
     const results = await Promise.all(calls);
-    results.forEach((scores, i) => expect(Array.from(scores)).toEqual([i + 1, i + 2]));
+    for (const [i, scores] of results.entries()) expect(Array.from(scores)).toEqual([i + 1, i + 2]);
     expect(rec.runs).toEqual([20]);
     expect(batched).toEqual([20]);
   });

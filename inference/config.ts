@@ -41,11 +41,19 @@ const VARIABLES = {
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
   INFERENCE_MODEL_DIR: z.string().min(1).optional(),
-  INFERENCE_MODEL: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a model name (lowercase words joined by -)').default('provider-reputation'),
+  INFERENCE_MODEL: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a model name (lowercase words joined by -)')
+    .default('provider-reputation'),
   INFERENCE_PROVIDERS: z
     .string()
     .default('cpu')
-    .transform((s) => s.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim().toLowerCase())
+        .filter(Boolean),
+    )
     .pipe(
       z
         .array(z.enum(EXECUTION_PROVIDERS, `must be a comma-separated list of ${EXECUTION_PROVIDERS.join(', ')}`))

@@ -21,8 +21,7 @@ export function createHttpHandler(deps: HttpDeps): RequestListener {
     const route = ['/score', '/health', '/metrics'].includes(url.pathname) ? url.pathname : 'other';
     handle(deps, req, res, url.pathname)
       .catch((err: unknown) => {
-        const e =
-          err instanceof InferenceRequestError ? err : new InferenceRequestError(Code.INTERNAL, 'internal error', { cause: err });
+        const e = err instanceof InferenceRequestError ? err : new InferenceRequestError(Code.INTERNAL, 'internal error', { cause: err });
         if (e.code === Code.INTERNAL) deps.logger.error(`inference: ${req.method} ${url.pathname} failed: ${(err as Error)?.stack ?? err}`);
         deps.metrics.error(e.code);
         sendJson(res, e.status, { error: { code: e.code, message: e.message } });

@@ -47,7 +47,12 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   // Expected start-up failures are one line; anything else keeps its stack for debugging.
   if (err instanceof PortInUseError) console.error(`inference: port ${err.port} is already in use`);
-  else if (err instanceof Error && ['ConfigError', 'ModelLoadError', 'ManifestInvalidError', 'ModelFileError', 'ModelMismatchError', 'ExecutionProviderError'].includes(err.name)) {
+  else if (
+    err instanceof Error &&
+    ['ConfigError', 'ModelLoadError', 'ManifestInvalidError', 'ModelFileError', 'ModelMismatchError', 'ExecutionProviderError'].includes(
+      err.name,
+    )
+  ) {
     console.error(err.message.startsWith('inference:') ? err.message : `inference: ${err.name}: ${err.message}`);
   } else console.error(err);
   process.exit(1);

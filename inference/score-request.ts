@@ -47,7 +47,9 @@ export function parseScoreRequest(body: unknown, ctx: ScoreRequestContext): Pars
     if (!Array.isArray(b.addresses)) return bad(Code.INVALID_REQUEST, '"addresses" must be an array of 0x addresses');
     if (b.addresses.length > ctx.maxRows) bad(Code.TOO_MANY_ROWS, `at most ${ctx.maxRows} addresses per request`);
     const addresses = b.addresses.map((a, i) =>
-      typeof a === 'string' && ADDRESS.test(a) ? a.toLowerCase() : bad(Code.INVALID_ADDRESS, `addresses[${i}] is not a 0x-prefixed 20-byte hex address`),
+      typeof a === 'string' && ADDRESS.test(a)
+        ? a.toLowerCase()
+        : bad(Code.INVALID_ADDRESS, `addresses[${i}] is not a 0x-prefixed 20-byte hex address`),
     );
     return { model, kind: 'addresses', addresses };
   }

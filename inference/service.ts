@@ -108,7 +108,10 @@ export async function createInferenceService(opts: InferenceServiceOptions = {})
 
   const entries = listRegistry(modelDir);
   if (!entries.some((e) => e.name === defaultName)) {
-    throw new ModelLoadError(modelDir, `default model "${defaultName}" is not in the registry (found: ${entries.map((e) => e.name).join(', ') || 'none'})`);
+    throw new ModelLoadError(
+      modelDir,
+      `default model "${defaultName}" is not in the registry (found: ${entries.map((e) => e.name).join(', ') || 'none'})`,
+    );
   }
   const models = new Map<string, ServedModel>();
   try {
@@ -154,9 +157,13 @@ export async function createInferenceService(opts: InferenceServiceOptions = {})
       }));
     } else {
       if (!model.addressFeatures) {
-        throw new InferenceRequestError(Code.INVALID_REQUEST, `model "${m.name}" takes inputs that cannot be computed from an address; send "rows"`);
+        throw new InferenceRequestError(
+          Code.INVALID_REQUEST,
+          `model "${m.name}" takes inputs that cannot be computed from an address; send "rows"`,
+        );
       }
-      if (!pool) throw new InferenceRequestError(Code.ADDRESS_SCORING_UNAVAILABLE, 'address scoring needs DATABASE_URL; send "rows" instead');
+      if (!pool)
+        throw new InferenceRequestError(Code.ADDRESS_SCORING_UNAVAILABLE, 'address scoring needs DATABASE_URL; send "rows" instead');
       const byAddress = await fetchProviderRows(pool, req.addresses);
       const unknown = req.addresses.filter((a) => !byAddress.has(a));
       if (unknown.length > 0) {

@@ -81,7 +81,6 @@ const post = (path: string, body: string) =>
   fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 const score = (body: unknown) => post('/score', JSON.stringify(body));
 // Response bodies are checked field by field below; `any` keeps those checks readable.
-// biome-ignore lint/suspicious/noExplicitAny: test helper
 const jsonOf = (res: Response): Promise<any> => res.json();
 
 beforeAll(async () => {
@@ -188,7 +187,7 @@ describe('POST /score', () => {
     const rows = Array.from({ length: n }, (_, i) => [0.5 + i / 50, i / 4, 100 + 40 * i, 8 + i, 1 + (i % 3), i / 3]);
     const bodies = await Promise.all(rows.map((row) => score({ rows: [row] }).then(jsonOf)));
     const want = buildLogisticScores(PROVIDER_REPUTATION_PARAMETERS, Float32Array.from(rows.flat()));
-    bodies.forEach((b, i) => expect(Math.abs(b.results[0].score - want[i]!)).toBeLessThan(1e-5));
+    for (const [i, b] of bodies.entries()) expect(Math.abs(b.results[0].score - want[i]!)).toBeLessThan(1e-5);
     const runs = batchCount(await (await fetch(`${url}/metrics`)).text()) - batchesBefore;
     expect(runs).toBeGreaterThan(0);
     expect(runs).toBeLessThan(n);
@@ -218,7 +217,13 @@ describe('GET /health and /metrics', () => {
       return line ? Number(line.slice(series.length + 1)) : 0;
     };
     const before = await read();
-    await score({ rows: [[1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2], [3, 3, 3, 3, 3, 3]] });
+    await score({
+      rows: [
+        [1, 1, 1, 1, 1, 1],
+        [2, 2, 2, 2, 2, 2],
+        [3, 3, 3, 3, 3, 3],
+      ],
+    });
     await score({ addresses: [UNKNOWN] });
     await post('/score', 'nope');
     const res = await fetch(`${url}/metrics`);

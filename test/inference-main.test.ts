@@ -105,6 +105,8 @@ describe('inference main', () => {
     await expect(createInferenceService({ modelDir: dir, logger: silentLogger })).rejects.toThrow(ModelMismatchError);
     const run = start({ INFERENCE_MODEL_DIR: dir });
     expect((await run.exit).code).toBe(1);
-    expect(run.stderr()).toMatch(/^inference: ModelMismatchError: .*model\.onnx: does not match its manifest: input features has shape \[N, 6\], manifest expects \[N, 5\]\n$/);
+    expect(run.stderr()).toMatch(
+      /^inference: ModelMismatchError: .*model\.onnx: does not match its manifest: input features has shape \[N, 6\], manifest expects \[N, 5\]\n$/,
+    );
   });
 });

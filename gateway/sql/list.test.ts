@@ -11,7 +11,12 @@ describe('cursors', () => {
   });
 
   it('reject garbage, wrong shapes and values that do not fit the field', () => {
-    for (const bad of ['', 'not base64!', Buffer.from('{"a":1}').toString('base64url'), encodeCursor({ orderBy: 'jobId', value: 'x', id: '1' })]) {
+    for (const bad of [
+      '',
+      'not base64!',
+      Buffer.from('{"a":1}').toString('base64url'),
+      encodeCursor({ orderBy: 'jobId', value: 'x', id: '1' }),
+    ]) {
       expect(() => decodeCursor(Job, 'jobId', bad)).toThrow(BadUserInputError);
     }
   });
@@ -62,7 +67,10 @@ describe('buildListQuery', () => {
   });
 
   it('counts ignoring the cursor, per parent with GROUP BY', () => {
-    expect(buildCountQuery(Job, { jobId_gt: 1 })).toEqual({ sql: 'SELECT count(*)::int AS "n" FROM "job" WHERE "job_id" > $1::int4', params: [1] });
+    expect(buildCountQuery(Job, { jobId_gt: 1 })).toEqual({
+      sql: 'SELECT count(*)::int AS "n" FROM "job" WHERE "job_id" > $1::int4',
+      params: [1],
+    });
     expect(buildCountQuery(Job, null, { column: 'market_id', ids: ['1'] }).sql).toBe(
       'SELECT "market_id" AS "__parent", count(*)::int AS "n" FROM "job" WHERE "market_id" = ANY($1::text[]) GROUP BY "market_id"',
     );

@@ -98,7 +98,9 @@ function conditions(spec: EntitySpec, args: CheckedListArgs, params: SqlParams, 
     const field = spec.fields[args.orderBy];
     const cmp = args.direction === 'ASC' ? '>' : '<';
     // Row comparison: (key, id) strictly after the cursor in the page's own order.
-    out.push(`(${ident(field.column)}, "id") ${cmp} (${params.add(args.after.value, SQL_TYPE[field.kind])}, ${params.add(args.after.id, 'text')})`);
+    out.push(
+      `(${ident(field.column)}, "id") ${cmp} (${params.add(args.after.value, SQL_TYPE[field.kind])}, ${params.add(args.after.id, 'text')})`,
+    );
   }
   return out;
 }
@@ -131,7 +133,11 @@ export function buildListQuery(spec: EntitySpec, args: CheckedListArgs, parent?:
 }
 
 /** COUNT(*) of the rows that match `where` (the cursor does not count), per parent if given. */
-export function buildCountQuery(spec: EntitySpec, where: Where | null | undefined, parent?: { column: string; ids: readonly string[] }): Statement {
+export function buildCountQuery(
+  spec: EntitySpec,
+  where: Where | null | undefined,
+  parent?: { column: string; ids: readonly string[] },
+): Statement {
   const params = new SqlParams();
   const table = ident(spec.table);
   if (!parent) {
@@ -142,7 +148,10 @@ export function buildCountQuery(spec: EntitySpec, where: Where | null | undefine
   const conds = [`${fk} = ANY(${params.add(parent.ids, 'text[]')})`];
   const cond = compileWhere(spec, where, params);
   if (cond) conds.push(cond);
-  return { sql: `SELECT ${fk} AS "__parent", count(*)::int AS "n" FROM ${table}${whereClause(conds)} GROUP BY ${fk}`, params: params.values };
+  return {
+    sql: `SELECT ${fk} AS "__parent", count(*)::int AS "n" FROM ${table}${whereClause(conds)} GROUP BY ${fk}`,
+    params: params.values,
+  };
 }
 
 export interface PageInfo {
@@ -151,7 +160,10 @@ export interface PageInfo {
 }
 
 /** Cuts the extra row off and makes the cursor of the last item. */
-export function buildPageInfo<Row extends Record<string, unknown>>(rows: Row[], args: CheckedListArgs): { items: Row[]; pageInfo: PageInfo } {
+export function buildPageInfo<Row extends Record<string, unknown>>(
+  rows: Row[],
+  args: CheckedListArgs,
+): { items: Row[]; pageInfo: PageInfo } {
   const items = rows.length > args.first ? rows.slice(0, args.first) : rows;
   const last = items[items.length - 1];
   const value = last?.[args.orderBy];

@@ -21,12 +21,24 @@ interface FeatureSpec {
 
 /** Input order of the model; changing it means a new version. */
 export const PROVIDER_REPUTATION_FEATURES: readonly FeatureSpec[] = [
-  { name: 'completion_rate', mean: 0.85, std: 0.15, weight: 1.6, why: 'reliability matters most: a provider that abandons claimed jobs costs senders their deadline' },
+  {
+    name: 'completion_rate',
+    mean: 0.85,
+    std: 0.15,
+    weight: 1.6,
+    why: 'reliability matters most: a provider that abandons claimed jobs costs senders their deadline',
+  },
   { name: 'log_work_units', mean: 3, std: 2, weight: 0.8, why: 'proven productive volume' },
   { name: 'benchmark_score', mean: 500, std: 300, weight: 0.5, why: 'faster hardware finishes more work per hour' },
   { name: 'vram_gb', mean: 24, std: 16, weight: 0.3, why: 'more memory serves more job kinds (large scenes, large models)' },
   { name: 'tier', mean: 2, std: 0.8, weight: 0.3, why: 'a higher tier can serve more markets' },
-  { name: 'log_age_blocks', mean: 8, std: 2, weight: 0.2, why: 'a longer record is slightly more trustworthy; small so newcomers can still rank' },
+  {
+    name: 'log_age_blocks',
+    mean: 8,
+    std: 2,
+    weight: 0.2,
+    why: 'a longer record is slightly more trustworthy; small so newcomers can still rank',
+  },
 ];
 
 /** Zero: a provider at the network's typical values scores 0.5. */

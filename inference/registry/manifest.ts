@@ -29,7 +29,8 @@ export const ModelManifestSchema = z
       if (seen.has(name)) ctx.addIssue({ code: 'custom', path: ['inputs'], message: `duplicate input "${name}"` });
       seen.add(name);
       if (!m.features[name]) ctx.addIssue({ code: 'custom', path: ['features'], message: `input "${name}" is not documented` });
-      if (!m.normalisation[name]) ctx.addIssue({ code: 'custom', path: ['normalisation'], message: `input "${name}" has no normalisation` });
+      if (!m.normalisation[name])
+        ctx.addIssue({ code: 'custom', path: ['normalisation'], message: `input "${name}" has no normalisation` });
     }
   });
 

@@ -72,7 +72,9 @@ describe('model registry', () => {
     rmSync(tmp, { recursive: true });
     await expect(load(copyDefault((m) => (m.normalisation.tier.std = 0)))).rejects.toThrow(/normalisation\.tier\.std/);
     rmSync(tmp, { recursive: true });
-    await expect(load(copyDefault((m) => (m.version = 3)))).rejects.toThrow(/says provider-reputation@3 but lives in provider-reputation\/1/);
+    await expect(load(copyDefault((m) => (m.version = 3)))).rejects.toThrow(
+      /says provider-reputation@3 but lives in provider-reputation\/1/,
+    );
   });
 
   it('falls back from cuda to cpu with one log line when cuda cannot load', async () => {

@@ -52,11 +52,7 @@ export function readManifest(entry: RegistryEntry): ModelManifest {
 }
 
 /** Loads one registry entry: manifest, session, and the signature check between them. */
-export async function loadModel(
-  entry: RegistryEntry,
-  providers: readonly ExecutionProviderName[],
-  logger: Logger,
-): Promise<LoadedModel> {
+export async function loadModel(entry: RegistryEntry, providers: readonly ExecutionProviderName[], logger: Logger): Promise<LoadedModel> {
   const manifest = readManifest(entry);
   const file = path.join(entry.dir, 'model.onnx');
   if (!existsSync(file)) throw new ModelFileError(file, 'model.onnx is missing');
