@@ -41,7 +41,8 @@ async function indexedHeight(url: string): Promise<number> {
 }
 
 async function indexToHead(db: TestDatabase, client: PublicClient, indexer: RunningProcess): Promise<number> {
-  const head = Number(await client.getBlockNumber());
+  // cacheTime 0: viem otherwise answers from a cache up to 4 s old.
+  const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
   await waitFor(`the index to reach block ${head}`, 60_000, async () => {
     if (indexer.child.exitCode !== null) throw new Error(`indexer exited:\n${indexer.output()}`);
     return (await indexedHeight(db.url).catch(() => -1)) >= head;
