@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { deployProtocol, startDevnet, writeDeployment } from '../chain';
+import { deployProtocol, readDeployment, startDevnet, writeDeployment } from '../chain';
 import { PROJECT_ROOT } from '../schema';
 import { ConfigError, loadConfig, type StartConfig } from './config';
 import { assertPortFree, PortInUseError } from './ports';
@@ -202,12 +202,18 @@ async function main(): Promise<void> {
   }
 
   const indexer = spawnNode('indexer', lib('indexer', 'main.js'), env);
+  // Ready once it has checked this chain against the database (a previous run's tables may exist).
+  const { genesisHash } = readDeployment(chain.deploymentFile);
   await supervise('indexer', indexer, () =>
     poll('the indexer', 60_000, async () => {
       const c = new Client({ connectionString: databaseUrl });
       await c.connect();
       try {
-        const r = await c.query(`select 1 from information_schema.tables where table_schema = 'squid_processor' and table_name = 'status'`);
+        const r = await c.query(
+          `select 1 from gridmind.chain_identity i where i.genesis_hash = $1
+             and exists (select 1 from information_schema.tables where table_schema = 'squid_processor' and table_name = 'status')`,
+          [genesisHash],
+        );
         return r.rowCount === 1;
       } finally {
         await c.end();
