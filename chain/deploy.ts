@@ -33,6 +33,8 @@ export const ROLES = {
   BURNER: keccak256(toHex('BURNER_ROLE')),
   MARKET_ADMIN: keccak256(toHex('MARKET_ADMIN_ROLE')),
   ORACLE: keccak256(toHex('ORACLE_ROLE')),
+  /** May approve or reject any completed job on the compute market. */
+  VALIDATOR: keccak256(toHex('VALIDATOR_ROLE')),
 } as const;
 
 export interface DeployProtocolParameters {
@@ -88,12 +90,15 @@ export async function deployProtocol(params: DeployProtocolParameters): Promise<
       {
         label: 'deploy ComputeMarket',
         data: encodeDeployData({ ...artifacts.ComputeMarket, args: [token, forwarder, account.address] }),
-        gas: 4_000_000n,
+        gas: 6_000_000n,
       },
       ...(
         [
           [token, artifacts.GridToken.abi, ROLES.MINTER, account.address],
           [token, artifacts.GridToken.abi, ROLES.BURNER, registry],
+          // BME: the market burns approved payments and mints provider rewards.
+          [token, artifacts.GridToken.abi, ROLES.MINTER, market],
+          [token, artifacts.GridToken.abi, ROLES.BURNER, market],
           [market, artifacts.ComputeMarket.abi, ROLES.MARKET_ADMIN, account.address],
           [market, artifacts.ComputeMarket.abi, ROLES.ORACLE, account.address],
         ] as const
