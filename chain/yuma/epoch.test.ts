@@ -3,8 +3,8 @@ import {
   consensusSparse,
   emaLiquidAlpha,
   emaSparse,
-  liquidAlpha,
   type LiquidAlphaParameters,
+  liquidAlpha,
   runEpoch,
   type SubnetState,
   topKPermits,
@@ -22,7 +22,16 @@ describe('weightedMedian', () => {
   const median = (stake: number[], score: number[], kappa = KAPPA) => {
     const a = normalize(stake.map(f));
     const sum = a.reduce((x, y) => x + y, 0n);
-    return toNumber(weightedMedian(a, score.map(f), a.map((_, i) => i), sum - kappa, 0n, sum));
+    return toNumber(
+      weightedMedian(
+        a,
+        score.map(f),
+        a.map((_, i) => i),
+        sum - kappa,
+        0n,
+        sum,
+      ),
+    );
   };
 
   it('handles empty and single partitions', () => {
@@ -59,7 +68,17 @@ describe('weightedMedian', () => {
 
 describe('clipSparse', () => {
   it('clips to consensus, drops entries above a zero consensus, keeps the rest as they are', () => {
-    const clipped = clipSparse([row([[0, 0.5], [1, 0.2], [2, 0.3], [3, 0]])], [f(0.25), f(0.2), 0n, 0n]);
+    const clipped = clipSparse(
+      [
+        row([
+          [0, 0.5],
+          [1, 0.2],
+          [2, 0.3],
+          [3, 0],
+        ]),
+      ],
+      [f(0.25), f(0.2), 0n, 0n],
+    );
     expect(clipped[0].idx).toEqual([0, 1, 3]);
     expect(clipped[0].val).toEqual([f(0.25), f(0.2), 0n]);
   });
@@ -68,7 +87,22 @@ describe('clipSparse', () => {
 describe('classic EMA', () => {
   it('mixes α·new + (1−α)·old over the union of entries, dropping zeros', () => {
     const alpha = emaRate(900_000);
-    const out = emaSparse([row([[1, 1], [3, 0]])], [row([[1, 1], [2, 1]])], alpha, 4);
+    const out = emaSparse(
+      [
+        row([
+          [1, 1],
+          [3, 0],
+        ]),
+      ],
+      [
+        row([
+          [1, 1],
+          [2, 1],
+        ]),
+      ],
+      alpha,
+      4,
+    );
     expect(out[0].idx).toEqual([1, 2]);
     expect(out[0].val).toEqual([alpha + (ONE - alpha), ONE - alpha]);
     expect(toNumber(alpha)).toBeCloseTo(0.1, 9);
@@ -102,7 +136,18 @@ describe('liquid alpha (Yuma3)', () => {
   });
 
   it('keeps only the new row’s entries, clamped to 1', () => {
-    const out = emaLiquidAlpha([row([[1, 1]])], [row([[1, 1], [2, 0.5]])], [0n, f(0.5), f(0.5)], p, 3);
+    const out = emaLiquidAlpha(
+      [row([[1, 1]])],
+      [
+        row([
+          [1, 1],
+          [2, 0.5],
+        ]),
+      ],
+      [0n, f(0.5), f(0.5)],
+      p,
+      3,
+    );
     expect(out[0].idx).toEqual([1]);
     expect(out[0].val).toEqual([ONE]);
   });

@@ -14,12 +14,14 @@ import {
   exp,
   type Fixed,
   fromInt,
+  fromU16,
   fromU16Proportion,
   HALF,
   maxUpscaleToU16,
   mul,
   normalize,
   ONE,
+  ratioOfInts,
   stakeWeights,
   sub,
   toU16,
@@ -223,8 +225,7 @@ function colNormalize(rows: readonly Row[], n: number): Row[] {
 /** Divide each entry by its column max where that max is non-zero (`inplace_col_max_upscale_sparse`). */
 function colMaxUpscale(rows: readonly Row[], n: number): Row[] {
   const colMax = new Array<Fixed>(n).fill(0n);
-  for (const row of rows)
-    for (let e = 0; e < row.idx.length; e++) if (colMax[row.idx[e]] < row.val[e]) colMax[row.idx[e]] = row.val[e];
+  for (const row of rows) for (let e = 0; e < row.idx.length; e++) if (colMax[row.idx[e]] < row.val[e]) colMax[row.idx[e]] = row.val[e];
   return rows.map((row) => ({
     idx: row.idx,
     val: row.val.map((v, e) => {
@@ -328,7 +329,13 @@ export function liquidAlpha(consensus: Fixed, weight: Fixed, bond: Fixed, p: Liq
  * each min(1, (1−α)·b₀ + max(0, α·w)). The chain computes α for every column; those outside the
  * new row are never read, so we compute only the ones that are.
  */
-export function emaLiquidAlpha(next: readonly Row[], old: readonly Row[], consensus: readonly Fixed[], p: LiquidAlphaParameters, n: number): Row[] {
+export function emaLiquidAlpha(
+  next: readonly Row[],
+  old: readonly Row[],
+  consensus: readonly Fixed[],
+  p: LiquidAlphaParameters,
+  n: number,
+): Row[] {
   const oldDense = new Array<Fixed>(n).fill(0n);
   // Memo per epoch: many entries share (w, b₀, C_j) inputs of the sigmoid, e.g. w = C_j.
   const memo = new Map<bigint, Fixed>();
@@ -412,9 +419,18 @@ export function runEpoch(state: SubnetState, params: RunEpochParameters): EpochR
   // 5. Weights: permitted rows, no self-weight, no weight on a uid registered since the row was set.
   const weights: Row[] = state.weights.map((row, i) => {
     if (!permit[i]) return emptyRow();
-    const r = denseU16ToRow(row, fromInt, (j) => j !== i && j < n && !(state.lastUpdate[i] <= state.registeredAt[j]));
-    const s = rowSum(r);
-    if (s > 0n) r.val = r.val.map((v) => div(v, s));
+    const r = emptyRow();
+    const raw: number[] = [];
+    let s = 0;
+    for (let e = 0; e < row.uids.length; e++) {
+      const j = row.uids[e];
+      if (j === i || j >= n || state.lastUpdate[i] <= state.registeredAt[j]) continue;
+      r.idx.push(j);
+      raw.push(row.values[e]);
+      s += row.values[e];
+    }
+    // Values are u16 integers, so (v·2^32)/(Σ·2^32) = v/Σ; exact integer math avoids BigInt here.
+    r.val = raw.map((v) => (s > 0 ? ratioOfInts(v, s) : fromU16(v)));
     return r;
   });
 
@@ -472,7 +488,7 @@ export function runEpoch(state: SubnetState, params: RunEpochParameters): EpochR
     storedBonds = ema;
   } else {
     const bonds = colNormalize(
-      state.bonds.map((row) => denseU16ToRow(row, fromInt, keepBond)),
+      state.bonds.map((row) => denseU16ToRow(row, fromU16, keepBond)),
       n,
     );
     const delta = colNormalize(

@@ -124,7 +124,9 @@ describe('max-upscale (set_weights)', () => {
       const exact = values.map((v) => Math.round((v * 65535) / m));
       const got = u16MaxUpscale(values);
       // The I32F32 path may differ from exact rounding only on a near-tie; never by more than 1.
-      got.forEach((g, i) => expect(Math.abs(g - exact[i])).toBeLessThanOrEqual(1));
+      got.forEach((g, i) => {
+        expect(Math.abs(g - exact[i])).toBeLessThanOrEqual(1);
+      });
     }
   });
 

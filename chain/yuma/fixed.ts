@@ -62,15 +62,47 @@ export function clamp(value: Fixed, low: Fixed, high: Fixed): Fixed {
   return max(min(value, high), low);
 }
 
+// Stored u16 values are converted on every epoch; caching their BigInt forms saves allocations.
+const u16FixedCache: Fixed[] = [];
+const u16ProportionCache: Fixed[] = [];
+
+/** u16 integer → I32F32, cached. */
+export function fromU16(v: number): Fixed {
+  let x = u16FixedCache[v];
+  if (x === undefined) u16FixedCache[v] = x = BigInt(v) << FRAC_BITS;
+  return x;
+}
+
 /** u16 stored value → I32F32 proportion (u16/65535, truncated). */
 export function fromU16Proportion(v: number): Fixed {
-  return div(BigInt(v) << FRAC_BITS, U16_MAX_FIXED);
+  let x = u16ProportionCache[v];
+  if (x === undefined) u16ProportionCache[v] = x = div(BigInt(v) << FRAC_BITS, U16_MAX_FIXED);
+  return x;
 }
+
+/**
+ * u/Σ for non-negative integers with u ≤ Σ < 2^32 (a stored weight over its row sum), i.e. the
+ * I32F32 quotient trunc(u·2^32/Σ), computed in float64 and corrected to be exact: u·2^32 < 2^64
+ * is not exact as a product, but u·2^32 = u·2^32 is a power-of-two scaling, and q·Σ < 2^53.
+ */
+export function ratioOfInts(u: number, total: number): Fixed {
+  if (total === 0) return 0n;
+  const num = u * 4294967296;
+  let q = Math.floor(num / total);
+  const r = num - q * total;
+  if (r < 0) q -= 1;
+  else if (r >= total) q += 1;
+  return BigInt(q);
+}
+
+const TWO_POW_37 = 1n << 37n;
 
 /** I32F32 proportion → stored u16: clamp(floor(x·65535), 0, 65535) (`fixed_proportion_to_u16`). */
 export function toU16(x: Fixed): number {
-  const v = (x * 65535n) >> FRAC_BITS;
-  return v <= 0n ? 0 : v >= 65535n ? 65535 : Number(v);
+  if (x <= 0n) return 0;
+  // x < 2^37 makes x·65535 < 2^53, exact in float64, and avoids two BigInt allocations.
+  const v = x < TWO_POW_37 ? Math.floor((Number(x) * 65535) / 4294967296) : Number((x * 65535n) >> FRAC_BITS);
+  return v >= 65535 ? 65535 : v;
 }
 
 /** Round half away from zero to an integer-valued I32F32 (the `fixed` crate's `round`). */

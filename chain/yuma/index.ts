@@ -15,10 +15,10 @@ export type {
   YumaHyperparameters,
 } from './epoch';
 export { clipSparse, consensusSparse, liquidAlpha, runEpoch, topKPermits, weightedMedian } from './epoch';
-/** I32F32 / I64F64 helpers on BigInt bits (FORMAT.md §4). */
-export { fixed };
 export type { Fixed } from './fixed';
 export type { NeuronOutput, Scenario, ScenarioInput, ScenarioOutput, ScenarioStep } from './scenario';
 export { buildInitialState, parseScenario, runScenario, ScenarioError, scenarioSchema } from './scenario';
 export type { EmissionSplit } from './split';
 export { MINERS_PERCENT, OWNER_PERCENT, splitEmission, VALIDATORS_PERCENT } from './split';
+/** I32F32 / I64F64 helpers on BigInt bits (FORMAT.md §4). */
+export { fixed };

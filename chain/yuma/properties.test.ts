@@ -60,7 +60,12 @@ function randomCase(seed: number, distinctStakes: boolean): Case {
     tempo: int(1, 100),
     stakeThreshold: rand() < 0.5 ? 0n : BigInt(int(0, 1_000_000_000)),
   };
-  return { state: { stake, lastUpdate, registeredAt, weights, bonds, validatorPermit }, hp, block: int(100, 250), emission: BigInt(int(1, 2 ** 40)) };
+  return {
+    state: { stake, lastUpdate, registeredAt, weights, bonds, validatorPermit },
+    hp,
+    block: int(100, 250),
+    emission: BigInt(int(1, 2 ** 40)),
+  };
 }
 
 const U16_FIELDS = ['stakeWeight', 'consensus', 'incentive', 'dividends', 'validatorTrust', 'rank', 'trust', 'pruningScores'] as const;

@@ -66,11 +66,21 @@ function refEpoch(st: RefState, hp: Hp, b: number, E: bigint) {
     return new Map(kept.map(([j, v]) => [j, s > 0 ? v / s : v]));
   });
   const P = new Array<number>(n).fill(0);
-  W.forEach((r, i) => r.forEach((v, j) => (P[j] += A[i] * v)));
-  const voters = A.map((x, i) => i).filter((i) => A[i] > 0);
+  W.forEach((r, i) => {
+    for (const [j, v] of r) P[j] += A[i] * v;
+  });
+  const voters = A.map((_, i) => i).filter((i) => A[i] > 0);
   const a = norm(voters.map((i) => A[i]));
   const minority = a.reduce((s, v) => s + v, 0) - hp.kappa / 65535;
-  const C = Array.from({ length: n }, (_, j) => (voters.length ? median(a, voters.map((i) => W[i].get(j) ?? 0), minority) : 0));
+  const C = Array.from({ length: n }, (_, j) =>
+    voters.length
+      ? median(
+          a,
+          voters.map((i) => W[i].get(j) ?? 0),
+          minority,
+        )
+      : 0,
+  );
   const Wc: FRow[] = W.map((r) => {
     const out: FRow = new Map();
     r.forEach((w, j) => {
@@ -82,7 +92,9 @@ function refEpoch(st: RefState, hp: Hp, b: number, E: bigint) {
   });
   const Tv = Wc.map((r) => [...r.values()].reduce((s, v) => s + v, 0));
   const R = new Array<number>(n).fill(0);
-  Wc.forEach((r, i) => r.forEach((v, j) => (R[j] += A[i] * v)));
+  Wc.forEach((r, i) => {
+    for (const [j, v] of r) R[j] += A[i] * v;
+  });
   const trust = R.map((r, j) => (P[j] === 0 ? 0 : r / P[j]));
   const I = norm(R);
   const beta = hp.bondsPenalty / 65535;
@@ -126,8 +138,8 @@ function refEpoch(st: RefState, hp: Hp, b: number, E: bigint) {
     const ema = colNorm(emaUnion(dB, B0), n);
     D = norm(ema.map((r) => [...r].reduce((s, [j, v]) => s + I[j] * v, 0)));
     const max = new Array<number>(n).fill(0);
-    ema.forEach((r) => r.forEach((v, j) => (max[j] = Math.max(max[j], v))));
-    stored = ema.map((r) => new Map([...r].map(([j, v]) => [j, Math.floor(((max[j] > 0 ? v / max[j] : v) * 65535) + 1e-9)])));
+    for (const r of ema) for (const [j, v] of r) max[j] = Math.max(max[j], v);
+    stored = ema.map((r) => new Map([...r].map(([j, v]) => [j, Math.floor((max[j] > 0 ? v / max[j] : v) * 65535 + 1e-9)])));
   } else {
     const B0 = B0raw.map((r) => new Map([...r].map(([j, v]) => [j, v / 65535])));
     let ema: FRow[];
@@ -157,7 +169,17 @@ function refEpoch(st: RefState, hp: Hp, b: number, E: bigint) {
   st.permit = newPermit;
   st.bonds = stored.map((r, i) => (newPermit[i] ? r : new Map()));
   const u16 = (x: number) => Math.min(65535, Math.max(0, Math.floor(x * 65535 + 1e-9)));
-  return { active, newPermit, S: S.map(u16), C: C.map(u16), I: I.map(u16), D: D.map(u16), Tv: Tv.map(u16), trust: trust.map(u16), emission };
+  return {
+    active,
+    newPermit,
+    S: S.map(u16),
+    C: C.map(u16),
+    I: I.map(u16),
+    D: D.map(u16),
+    Tv: Tv.map(u16),
+    trust: trust.map(u16),
+    emission,
+  };
 }
 
 /** Replay a scenario with the float reference; same output shape as `runScenario`. */
@@ -259,7 +281,10 @@ const SCENARIOS: [string, ScenarioInput][] = [
   ['yuma3, fixed alpha', disagreeing({ yuma3: true })],
   ['yuma3, liquid alpha ignored when yuma3 is off', disagreeing({ liquidAlpha: true })],
   ['yuma3, liquid alpha', disagreeing({ yuma3: true, liquidAlpha: true })],
-  ['yuma3, liquid alpha, gentle steepness and wide bounds', disagreeing({ yuma3: true, liquidAlpha: true, alphaSigmoidSteepness: 300, alphaLow: 6553, alphaHigh: 62258 })],
+  [
+    'yuma3, liquid alpha, gentle steepness and wide bounds',
+    disagreeing({ yuma3: true, liquidAlpha: true, alphaSigmoidSteepness: 300, alphaLow: 6553, alphaHigh: 62258 }),
+  ],
   ['yuma3, liquid alpha, half bonds penalty', disagreeing({ yuma3: true, liquidAlpha: true, bondsPenalty: 32768 })],
   [
     'stake threshold and setStake',

@@ -34,7 +34,10 @@ function compare(got: ScenarioOutput, expected: ScenarioOutput['epochs'], emissi
     want.neurons.forEach((wn, i) => {
       const gn = g.neurons[i];
       const at = `epoch ${k} uid ${i}`;
-      if (!gn || gn.uid !== wn.uid) return void dev.problems.push(`${at}: missing`);
+      if (!gn || gn.uid !== wn.uid) {
+        dev.problems.push(`${at}: missing`);
+        return;
+      }
       for (const f of ['active', 'validatorPermit'] as const) if (gn[f] !== wn[f]) dev.problems.push(`${at} ${f}`);
       for (const f of ['stakeWeight', 'consensus', 'incentive', 'dividends', 'validatorTrust', 'rank', 'trust'] as const) {
         const d = Math.abs(gn[f] - wn[f]);
@@ -79,8 +82,14 @@ describe('cli', () => {
   beforeEach(() => {
     out = [];
     err = [];
-    jest.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-    jest.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+    jest.spyOn(process.stdout, 'write').mockImplementation((s) => {
+      out.push(String(s));
+      return true;
+    });
+    jest.spyOn(process.stderr, 'write').mockImplementation((s) => {
+      err.push(String(s));
+      return true;
+    });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'yuma-cli-'));
   });
   afterEach(() => {
