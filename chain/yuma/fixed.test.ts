@@ -9,6 +9,7 @@ import {
   mul,
   normalize,
   ONE,
+  ratioOfInts,
   round,
   stakeWeights,
   toNumber,
@@ -31,6 +32,18 @@ describe('I32F32 arithmetic', () => {
     expect(div(fromInt(1), fromInt(3))).toBe(1431655765n);
     expect(div(fromInt(-1), fromInt(3))).toBe(-1431655765n);
     expect(div(fromInt(7), 0n)).toBe(0n);
+  });
+
+  it('computes small integer ratios exactly without BigInt', () => {
+    let seed = 11;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let t = 0; t < 2000; t++) {
+      const total = 1 + (next() % 2 ** 31) * 2 ** (next() % 2);
+      const u = next() % 65536;
+      expect(ratioOfInts(u, total)).toBe(div(fromInt(u), fromInt(total)));
+    }
+    expect(ratioOfInts(5, 0)).toBe(0n);
+    expect(ratioOfInts(65535, 65535)).toBe(ONE);
   });
 
   it('saturates at the i64 range', () => {

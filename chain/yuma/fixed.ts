@@ -81,9 +81,9 @@ export function fromU16Proportion(v: number): Fixed {
 }
 
 /**
- * u/Σ for non-negative integers with u ≤ Σ < 2^32 (a stored weight over its row sum), i.e. the
- * I32F32 quotient trunc(u·2^32/Σ), computed in float64 and corrected to be exact: u·2^32 < 2^64
- * is not exact as a product, but u·2^32 = u·2^32 is a power-of-two scaling, and q·Σ < 2^53.
+ * u/Σ for integers 0 ≤ u < 2^16 and 0 < Σ < 2^32 (a stored u16 weight over its row sum), i.e. the
+ * I32F32 quotient trunc(u·2^32/Σ). u·2^32 < 2^48 and q·Σ ≤ u·2^32 + Σ are exact in float64, so one
+ * correction step makes the rounded float quotient exact.
  */
 export function ratioOfInts(u: number, total: number): Fixed {
   if (total === 0) return 0n;
