@@ -10,7 +10,13 @@ export interface IndexedChain extends ChainIdentity {
   startBlock: number;
 }
 
-export type GuardOutcome = { action: 'fresh' } | { action: 'resume'; height: number } | { action: 'reset'; reason: string };
+export type GuardOutcome =
+  | { action: 'fresh' }
+  | { action: 'resume'; height: number }
+  /** reorg: the same chain, but blocks the index holds as final are gone; chain: another chain or deployment. */
+  | { action: 'reset'; reason: string; cause: 'reorg' | 'chain' };
+
+type Difference = { reason: string; cause: 'reorg' | 'chain' };
 
 export class ChainChangedError extends Error {
   override name = 'ChainChangedError';
@@ -39,10 +45,11 @@ export async function prepareDatabase(
     const height = await processedHeight(db);
     let outcome: GuardOutcome;
     if (!stored) {
-      outcome = height === null ? { action: 'fresh' } : { action: 'reset', reason: 'the database holds an index of an unknown chain' };
+      outcome =
+        height === null ? { action: 'fresh' } : { action: 'reset', reason: 'the database holds an index of an unknown chain', cause: 'chain' };
     } else {
-      const reason = (await differs(stored, current, rpcUrl, height)) ?? null;
-      outcome = reason ? { action: 'reset', reason } : height === null ? { action: 'fresh' } : { action: 'resume', height: height.height };
+      const diff = await differs(stored, current, rpcUrl, height);
+      outcome = diff ? { action: 'reset', ...diff } : height === null ? { action: 'fresh' } : { action: 'resume', height: height.height };
     }
     if (outcome.action === 'reset') {
       if (onChange === 'refuse') throw new ChainChangedError(`${outcome.reason}; refusing to index it (INDEXER_ON_CHAIN_CHANGE=refuse)`);
@@ -62,19 +69,21 @@ async function differs(
   current: IndexedChain,
   rpcUrl: string,
   height: { height: number; hash: string } | null,
-): Promise<string | undefined> {
-  if (stored.chainId !== current.chainId) return `the chain id changed from ${stored.chainId} to ${current.chainId}`;
+): Promise<Difference | undefined> {
+  const chain = (reason: string): Difference => ({ reason, cause: 'chain' });
+  if (stored.chainId !== current.chainId) return chain(`the chain id changed from ${stored.chainId} to ${current.chainId}`);
   if (stored.genesisHash !== current.genesisHash)
-    return `the chain's genesis changed (${short(stored.genesisHash)} → ${short(current.genesisHash)}): a new chain`;
+    return chain(`the chain's genesis changed (${short(stored.genesisHash)} → ${short(current.genesisHash)}): a new chain`);
   for (const [name, addr] of Object.entries(current.contracts)) {
-    if (stored.contracts[name]?.toLowerCase() !== addr.toLowerCase()) return `the ${name} contract moved to ${addr}: a new deployment`;
+    if (stored.contracts[name]?.toLowerCase() !== addr.toLowerCase()) return chain(`the ${name} contract moved to ${addr}: a new deployment`);
   }
-  if (stored.startBlock !== current.startBlock) return `the deployment's start block changed to ${current.startBlock}`;
-  // Same genesis (a deterministic devnet restarted, say) but the blocks we indexed are gone.
+  if (stored.startBlock !== current.startBlock) return chain(`the deployment's start block changed to ${current.startBlock}`);
+  // Same chain, but the last block the index holds as final is gone: a reorg deeper than the finality
+  // window (or a deterministic devnet restarted with the same genesis).
   if (height && height.height > 0 && height.hash) {
     const hash = await fetchBlockHash(rpcUrl, height.height);
-    if (hash === null) return `the chain is shorter than the indexed block ${height.height}`;
-    if (hash !== height.hash.toLowerCase()) return `block ${height.height} on chain is not the block that was indexed`;
+    if (hash === null) return { reason: `the chain is shorter than the indexed final block ${height.height}`, cause: 'reorg' };
+    if (hash !== height.hash.toLowerCase()) return { reason: `the indexed final block ${height.height} is no longer on the chain`, cause: 'reorg' };
   }
   return undefined;
 }

@@ -1,2 +1,3 @@
 export { createTestDatabase, type TestDatabase } from './db';
+export { chainHead, dumpTables, indexedHeight, startIndexer, waitForHead, writeTempDeployment } from './indexing';
 export { type RunningProcess, runLib, waitFor } from './processes';

@@ -1,0 +1,139 @@
+// Reorgs on a real devnet (snapshot, revert, a different branch mined past the old head): the
+// index must then equal a fresh index of the canonical chain, table by table.
+import { type Address, createPublicClient, createWalletClient, http, maxUint256, type PublicClient, type WalletClient } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import {
+  type Deployment,
+  type Devnet,
+  deployProtocol,
+  gridTokenAbi,
+  HARDHAT_ACCOUNT0_KEY,
+  startDevnet,
+  subnetRegistryAbi,
+} from '../chain';
+import {
+  chainHead,
+  createTestDatabase,
+  dumpTables,
+  type RunningProcess,
+  startIndexer,
+  type TestDatabase,
+  waitForHead,
+  writeTempDeployment,
+} from './harness';
+
+jest.setTimeout(120_000);
+
+const account = privateKeyToAccount(HARDHAT_ACCOUNT0_KEY);
+
+class Actor {
+  readonly wallet: WalletClient;
+  readonly client: PublicClient;
+  constructor(
+    readonly rpcUrl: string,
+    readonly d: Deployment,
+  ) {
+    this.wallet = createWalletClient({ account, transport: http(rpcUrl) });
+    this.client = createPublicClient({ transport: http(rpcUrl) });
+  }
+  async send(address: Address, abi: readonly unknown[], functionName: string, args: unknown[]): Promise<void> {
+    const hash = await this.wallet.writeContract({ address, abi, functionName, args, chain: null, account } as never);
+    const r = await this.client.waitForTransactionReceipt({ hash });
+    if (r.status !== 'success') throw new Error(`${functionName} reverted`);
+  }
+  async fund(): Promise<void> {
+    await this.send(this.d.contracts.token, gridTokenAbi, 'mint', [account.address, 10n ** 27n]);
+    await this.send(this.d.contracts.token, gridTokenAbi, 'approve', [this.d.contracts.registry, maxUint256]);
+  }
+  /** A subnet with `neurons` neurons, each staked; one transaction (and block) per call. */
+  async subnet(name: string, neurons: number, stake: bigint): Promise<void> {
+    await this.send(this.d.contracts.registry, subnetRegistryAbi, 'registerSubnet', [name, 100]);
+    const netuid = Number(await this.client.readContract({ address: this.d.contracts.registry, abi: subnetRegistryAbi, functionName: 'subnetCount' }));
+    for (let i = 0; i < neurons; i++) {
+      const hotkey = `0x${(netuid * 1000 + i + 1).toString(16).padStart(40, '0')}` as Address;
+      await this.send(this.d.contracts.registry, subnetRegistryAbi, 'registerNeuron', [netuid, hotkey]);
+      await this.send(this.d.contracts.registry, subnetRegistryAbi, 'addStake', [hotkey, netuid, stake * BigInt(i + 1)]);
+    }
+  }
+  rpc<T>(method: string, params: unknown[] = []): Promise<T> {
+    return this.client.request({ method, params } as never) as Promise<T>;
+  }
+  async mineTo(height: number): Promise<void> {
+    // evm_mine one block at a time: hardhat_mine leaves zero parent hashes (see STACK.md).
+    while ((await chainHead(this.rpcUrl)) < height) await this.rpc('evm_mine');
+  }
+}
+
+describe('indexer reorgs', () => {
+  let devnet: Devnet;
+  let deployment: Deployment;
+  let deploymentFile: string;
+  let actor: Actor;
+  const dbs: TestDatabase[] = [];
+  const procs: RunningProcess[] = [];
+
+  beforeEach(async () => {
+    devnet = await startDevnet({ port: 0 });
+    deployment = await deployProtocol({ rpcUrl: devnet.rpcUrl });
+    deploymentFile = writeTempDeployment(deployment);
+    actor = new Actor(devnet.rpcUrl, deployment);
+    await actor.fund();
+    await actor.subnet('base', 2, 10n ** 18n);
+  });
+
+  afterEach(async () => {
+    for (const p of procs.splice(0)) await p.stop();
+    for (const d of dbs.splice(0)) await d.drop();
+    await devnet.stop();
+  });
+
+  async function index(finality: number): Promise<{ db: TestDatabase; indexer: RunningProcess }> {
+    const db = await createTestDatabase({ migrated: false });
+    dbs.push(db);
+    const indexer = startIndexer({ DATABASE_URL: db.url, RPC_URL: devnet.rpcUrl, DEPLOYMENT_FILE: deploymentFile, INDEXER_FINALITY: String(finality) });
+    procs.push(indexer);
+    await waitForHead(db.url, devnet.rpcUrl, indexer);
+    return { db, indexer };
+  }
+
+  async function fork(db: TestDatabase, indexer: RunningProcess): Promise<void> {
+    const snapshot = await actor.rpc<string>('evm_snapshot');
+    await actor.subnet('fork-a', 2, 3n * 10n ** 18n);
+    const oldHead = await waitForHead(db.url, devnet.rpcUrl, indexer);
+    expect((await dumpTables(db.url)).subnet.map((s: any) => s.name)).toContain('fork-a');
+    expect(await actor.rpc<boolean>('evm_revert', [snapshot])).toBe(true);
+    await actor.subnet('fork-b', 1, 5n * 10n ** 18n);
+    await actor.mineTo(oldHead + 2);
+  }
+
+  it('rolls back a reorg within the finality window and re-applies the new branch', async () => {
+    const { db, indexer } = await index(20);
+    await fork(db, indexer);
+    await waitForHead(db.url, devnet.rpcUrl, indexer);
+    const afterReorg = await dumpTables(db.url);
+    const names = afterReorg.subnet.map((s: any) => s.name);
+    expect(names).toContain('fork-b');
+    expect(names).not.toContain('fork-a');
+
+    const fresh = await index(20);
+    expect(afterReorg).toEqual(await dumpTables(fresh.db.url));
+  });
+
+  it('recovers from a reorg deeper than the finality window by re-indexing, with one log line', async () => {
+    const { db, indexer } = await index(2);
+    await fork(db, indexer);
+    await waitForHead(db.url, devnet.rpcUrl, indexer);
+    const afterReorg = await dumpTables(db.url);
+    const names = afterReorg.subnet.map((s: any) => s.name);
+    expect(names).toContain('fork-b');
+    expect(names).not.toContain('fork-a');
+    const lines = indexer.output().split('\n');
+    expect(lines.filter((l) => /a reorg deeper than INDEXER_FINALITY=2/.test(l))).toHaveLength(1);
+    expect(lines.filter((l) => /"level":[56]/.test(l))).toEqual([]); // no fatal noise from the worker
+    expect(indexer.child.exitCode).toBeNull(); // still following
+
+    const fresh = await index(2);
+    expect(afterReorg).toEqual(await dumpTables(fresh.db.url));
+  });
+});
+
