@@ -56,11 +56,12 @@ export class EntityCache<E extends Entity> {
     return this.map.values();
   }
 
-  async flush(store: Store): Promise<number> {
-    const rows = [...this.dirty].map((id) => this.map.get(id) as E);
-    if (rows.length) await store.upsert(rows);
+  /** Writes the new and changed entities (one upsert); returns their ids. */
+  async flush(store: Store): Promise<string[]> {
+    const ids = [...this.dirty];
+    if (ids.length) await store.upsert(ids.map((id) => this.map.get(id) as E));
     this.dirty.clear();
-    return rows.length;
+    return ids;
   }
 }
 
@@ -70,9 +71,10 @@ export class EventRows<E extends Entity> {
   push(e: E): void {
     this.rows.push(e);
   }
-  async flush(store: Store): Promise<number> {
-    const n = this.rows.length;
-    if (n) await store.insert(this.rows.splice(0));
-    return n;
+  /** Inserts the rows (one insert); returns their ids. */
+  async flush(store: Store): Promise<string[]> {
+    const rows = this.rows.splice(0);
+    if (rows.length) await store.insert(rows);
+    return rows.map((r) => r.id);
   }
 }

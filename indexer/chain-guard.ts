@@ -46,7 +46,9 @@ export async function prepareDatabase(
     let outcome: GuardOutcome;
     if (!stored) {
       outcome =
-        height === null ? { action: 'fresh' } : { action: 'reset', reason: 'the database holds an index of an unknown chain', cause: 'chain' };
+        height === null
+          ? { action: 'fresh' }
+          : { action: 'reset', reason: 'the database holds an index of an unknown chain', cause: 'chain' };
     } else {
       const diff = await differs(stored, current, rpcUrl, height);
       outcome = diff ? { action: 'reset', ...diff } : height === null ? { action: 'fresh' } : { action: 'resume', height: height.height };
@@ -75,7 +77,8 @@ async function differs(
   if (stored.genesisHash !== current.genesisHash)
     return chain(`the chain's genesis changed (${short(stored.genesisHash)} → ${short(current.genesisHash)}): a new chain`);
   for (const [name, addr] of Object.entries(current.contracts)) {
-    if (stored.contracts[name]?.toLowerCase() !== addr.toLowerCase()) return chain(`the ${name} contract moved to ${addr}: a new deployment`);
+    if (stored.contracts[name]?.toLowerCase() !== addr.toLowerCase())
+      return chain(`the ${name} contract moved to ${addr}: a new deployment`);
   }
   if (stored.startBlock !== current.startBlock) return chain(`the deployment's start block changed to ${current.startBlock}`);
   // Same chain, but the last block the index holds as final is gone: a reorg deeper than the finality
@@ -83,7 +86,8 @@ async function differs(
   if (height && height.height > 0 && height.hash) {
     const hash = await fetchBlockHash(rpcUrl, height.height);
     if (hash === null) return { reason: `the chain is shorter than the indexed final block ${height.height}`, cause: 'reorg' };
-    if (hash !== height.hash.toLowerCase()) return { reason: `the indexed final block ${height.height} is no longer on the chain`, cause: 'reorg' };
+    if (hash !== height.hash.toLowerCase())
+      return { reason: `the indexed final block ${height.height} is no longer on the chain`, cause: 'reorg' };
   }
   return undefined;
 }

@@ -14,6 +14,10 @@ const schema = z.object({
   INDEXER_RPC_RATE_LIMIT: z.coerce.number().int().min(1).default(1000),
   /** What to do when the chain behind RPC_URL is not the one the database holds. */
   INDEXER_ON_CHAIN_CHANGE: z.enum(['reset', 'refuse']).default('reset'),
+  /** Prometheus metrics at http://127.0.0.1:PORT/metrics; 0 turns them off. */
+  INDEXER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(4200),
+  /** How often the progress line is printed during a backfill (following the head: every 12th time). */
+  INDEXER_PROGRESS_MS: z.coerce.number().int().min(100).default(5000),
 });
 
 export interface IndexerConfig {
@@ -24,6 +28,8 @@ export interface IndexerConfig {
   headPollMs: number;
   rpcRateLimit: number;
   onChainChange: 'reset' | 'refuse';
+  metricsPort: number;
+  progressMs: number;
 }
 
 export class ConfigError extends Error {
@@ -47,10 +53,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IndexerConfig 
     headPollMs: e.INDEXER_HEAD_POLL_MS,
     rpcRateLimit: e.INDEXER_RPC_RATE_LIMIT,
     onChainChange: e.INDEXER_ON_CHAIN_CHANGE,
+    metricsPort: e.INDEXER_METRICS_PORT,
+    progressMs: e.INDEXER_PROGRESS_MS,
   };
 }
 
-/** Subsquid's TypeormDatabase reads its connection from DB_URL; this process sets it from DATABASE_URL. */
+/**
+ * Subsquid's TypeormDatabase reads its connection from DB_URL; this process sets it from DATABASE_URL.
+ * Subsquid's own info lines (progress every 5 s) are replaced by ours, unless SQD_* asks for them.
+ */
 export function exportSubsquidEnv(cfg: IndexerConfig): void {
   process.env.DB_URL = cfg.databaseUrl;
+  const sqdConfigured = Object.keys(process.env).some((k) => /^SQD_(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)$/.test(k));
+  if (!sqdConfigured) process.env.SQD_WARN = 'sqd:*';
 }

@@ -2,6 +2,7 @@
 // batch touches (one query per entity type), apply the events in chain order, write once per type.
 import { applyMarket, decodeMarket, type MarketEvent, prefetchMarket, setupMarket } from './families/market';
 import { applyRegistry, decodeRegistry, prefetchRegistry, type RegistryEvent, setupRegistry } from './families/registry';
+import { notifyChanges } from './notify';
 import type { Processor, ProcessorContext } from './processor';
 import { BatchState } from './state';
 
@@ -11,11 +12,13 @@ export interface IndexedContracts {
 }
 
 export interface BatchStats {
+  from: number;
+  height: number;
   blocks: number;
   events: number;
   rows: number;
-  height: number;
   isHead: boolean;
+  ms: number;
 }
 
 export function setupFamilies(p: Processor, contracts: IndexedContracts): void {
@@ -25,6 +28,7 @@ export function setupFamilies(p: Processor, contracts: IndexedContracts): void {
 
 export function createBatchHandler(contracts: IndexedContracts, onBatch?: (s: BatchStats) => void) {
   return async (ctx: ProcessorContext): Promise<void> => {
+    const t0 = performance.now();
     const ordered: ({ family: 'registry'; e: RegistryEvent } | { family: 'market'; e: MarketEvent })[] = [];
     const registry: RegistryEvent[] = [];
     const market: MarketEvent[] = [];
@@ -56,8 +60,18 @@ export function createBatchHandler(contracts: IndexedContracts, onBatch?: (s: Ba
       if (x.family === 'registry') applyRegistry(state, x.e);
       else applyMarket(state, x.e);
     }
-    const rows = await state.flush(ctx.store);
-    const last = ctx.blocks[ctx.blocks.length - 1];
-    onBatch?.({ blocks: ctx.blocks.length, events: ordered.length, rows, height: last?.header.height ?? -1, isHead: ctx.isHead });
+    const changes = await state.flush(ctx.store);
+    const first = ctx.blocks[0]?.header.height ?? -1;
+    const height = ctx.blocks[ctx.blocks.length - 1]?.header.height ?? -1;
+    await notifyChanges(ctx.store, height, changes);
+    onBatch?.({
+      from: first,
+      height,
+      blocks: ctx.blocks.length,
+      events: ordered.length,
+      rows: Object.values(changes).reduce((n, ids) => n + ids.length, 0),
+      isHead: ctx.isHead,
+      ms: performance.now() - t0,
+    });
   };
 }

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { readDeployment } from '../chain';
 import { ChainChangedError, type IndexedChain, prepareDatabase } from './chain-guard';
 import { ConfigError, type IndexerConfig, loadConfig } from './config';
-import { fetchChainIdentity, RpcBadAnswerError, RpcUnavailableError } from './rpc';
+import { createIndexerMetrics, type IndexerMetrics, type WorkerMessage } from './metrics';
+import { buildProgressLine, type ProgressSample } from './progress';
+import { fetchChainIdentity, RpcBadAnswerError, RpcUnavailableError, rpcCall } from './rpc';
 
 const log = (msg: string) => console.log(`indexer: ${msg}`);
 
@@ -24,30 +26,83 @@ let stopping = false;
  * Runs the worker until it exits. Its fatal error lines are held back and returned: whether they are
  * news depends on what the database says next (a deep reorg gets one line of ours instead).
  */
-function runWorker(): Promise<{ code: number | null; fatal: string[] }> {
+function runWorker(metrics: IndexerMetrics, progress: Progress): Promise<{ code: number | null; fatal: string[] }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'worker.js')], { stdio: ['ignore', 'inherit', 'pipe'] });
+    // The IPC channel carries batch reports, and lets the worker notice when we die (even by SIGKILL):
+    // one writer at a time.
+    const child = spawn(process.execPath, [path.join(__dirname, 'worker.js')], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     worker = child;
     const fatal: string[] = [];
-    let partial = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      const lines = (partial + chunk.toString()).split('\n');
-      partial = lines.pop() as string;
-      for (const line of lines) {
-        if (/^\{"level":[56],/.test(line)) fatal.push(line);
-        else process.stderr.write(`${line}\n`);
-      }
+    const onLine = (line: string, out: NodeJS.WriteStream) => {
+      if (/^\{"level":5,/.test(line)) fatal.push(line);
+      else out.write(`${line}\n`);
+      if (/^\{"level":3,.*"ns":"sqd:processor:rpc/.test(line)) metrics.onRpcError();
+    };
+    lines(child.stdout, (l) => onLine(l, process.stdout));
+    lines(child.stderr, (l) => onLine(l, process.stderr));
+    child.on('message', (msg: WorkerMessage) => {
+      metrics.onWorkerMessage(msg);
+      progress.onWorkerMessage(msg);
     });
     child.once('exit', (code) => {
       worker = undefined;
-      if (partial) fatal.push(partial);
       resolve({ code, fatal });
     });
   });
 }
 
-/** Makes the database ready for this chain; true when it had to be emptied. */
-async function prepare(cfg: IndexerConfig, current: IndexedChain, after: 'start' | 'failure'): Promise<boolean> {
+function lines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
+  let partial = '';
+  stream?.on('data', (chunk: Buffer) => {
+    const parts = (partial + chunk.toString()).split('\n');
+    partial = parts.pop() as string;
+    for (const l of parts) onLine(l);
+  });
+  stream?.on('end', () => {
+    if (partial) onLine(partial);
+  });
+}
+
+/** Prints the progress line: every progressMs during a backfill, every 12th time when following. */
+function createProgress(cfg: IndexerConfig, from: number, metrics: IndexerMetrics) {
+  let head: number | null = null;
+  let following = false;
+  let prev: ProgressSample = { at: Date.now(), height: from - 1, events: 0 };
+  let now: ProgressSample = { ...prev };
+  let ticks = 0;
+  const pollHead = async () => {
+    try {
+      head = Number(BigInt(await rpcCall<string>(cfg.rpcUrl, 'eth_blockNumber', [], 3000)));
+      metrics.setHead(head);
+    } catch {
+      metrics.onRpcError(); // the worker retries the RPC itself; this only skips a progress figure
+    }
+  };
+  const timer = setInterval(async () => {
+    await pollHead();
+    ticks++;
+    if (following && ticks % 12 !== 0) return;
+    const sample = { ...now, at: Date.now() };
+    if (sample.height >= from) log(buildProgressLine({ from, head, prev, now: sample, following }).replace(/^indexer: /, ''));
+    prev = sample;
+  }, cfg.progressMs);
+  timer.unref();
+  return {
+    onWorkerMessage(msg: WorkerMessage): void {
+      if (msg.type !== 'batch') return;
+      now = { at: Date.now(), height: msg.height, events: now.events + msg.events };
+      if (msg.isHead && !following) log(`caught up with the chain head at block ${msg.height}; following it`);
+      following = msg.isHead;
+    },
+    restart(): void {
+      following = false;
+    },
+  };
+}
+type Progress = ReturnType<typeof createProgress>;
+
+/** Makes the database ready for this chain; says why when it had to be emptied. */
+async function prepare(cfg: IndexerConfig, current: IndexedChain, after: 'start' | 'failure'): Promise<'reorg' | 'chain' | undefined> {
   const outcome = await prepareDatabase(cfg.databaseUrl, cfg.rpcUrl, current, cfg.onChainChange);
   if (outcome.action === 'reset') {
     log(
@@ -55,12 +110,16 @@ async function prepare(cfg: IndexerConfig, current: IndexedChain, after: 'start'
         ? `${outcome.reason}: a reorg deeper than INDEXER_FINALITY=${cfg.finality}; re-indexing from block ${current.startBlock}`
         : `${outcome.reason}; starting over with an empty index`,
     );
-    return true;
+    return outcome.cause;
   }
   if (after === 'start') {
-    log(outcome.action === 'resume' ? `resuming after block ${outcome.height}` : `indexing chain ${current.chainId} from block ${current.startBlock}`);
+    log(
+      outcome.action === 'resume'
+        ? `resuming after block ${outcome.height}`
+        : `indexing chain ${current.chainId} from block ${current.startBlock}`,
+    );
   }
-  return false;
+  return undefined;
 }
 
 async function main(): Promise<void> {
@@ -68,7 +127,9 @@ async function main(): Promise<void> {
   const deployment = readDeployment(cfg.deploymentFile);
   const chain = await fetchChainIdentity(cfg.rpcUrl);
   if (chain.chainId !== deployment.chainId) {
-    throw new ChainChangedError(`RPC_URL serves chain ${chain.chainId} but ${cfg.deploymentFile} is a deployment on chain ${deployment.chainId}`);
+    throw new ChainChangedError(
+      `RPC_URL serves chain ${chain.chainId} but ${cfg.deploymentFile} is a deployment on chain ${deployment.chainId}`,
+    );
   }
   const current: IndexedChain = { ...chain, contracts: deployment.contracts, startBlock: deployment.startBlock };
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -79,18 +140,33 @@ async function main(): Promise<void> {
     });
   }
 
+  const metrics = createIndexerMetrics();
+  if (cfg.metricsPort) {
+    await metrics.serve(cfg.metricsPort).catch((err: NodeJS.ErrnoException) => {
+      throw new ConfigError(
+        err.code === 'EADDRINUSE'
+          ? `port ${cfg.metricsPort} is already in use (INDEXER_METRICS_PORT)`
+          : `cannot serve metrics: ${err.message}`,
+      );
+    });
+  }
+  const progress = createProgress(cfg, current.startBlock, metrics);
+
   await prepare(cfg, current, 'start');
   let backoffMs = 1000;
   for (;;) {
     const started = Date.now();
-    const { code, fatal } = await runWorker();
+    progress.restart();
+    const { code, fatal } = await runWorker(metrics, progress);
     if (stopping || code === 0) process.exit(0);
     if (Date.now() - started > HEALTHY_MS) backoffMs = 1000;
     // The database tells whether the chain moved under the index (a deep reorg, a new chain);
     // prepare() then resets it and indexing starts again at once. Otherwise the failure was the
     // worker's own (RPC answering garbage, database gone): report it and try again later.
     try {
-      if (await prepare(cfg, current, 'failure')) continue;
+      const reset = await prepare(cfg, current, 'failure');
+      if (reset === 'reorg') metrics.onDeepReorg();
+      if (reset) continue;
     } catch (err) {
       if (err instanceof ChainChangedError) throw err;
       log(`cannot check the chain (${(err as Error).message})`);
@@ -98,6 +174,7 @@ async function main(): Promise<void> {
     for (const line of fatal) process.stderr.write(`${line}\n`);
     const why = fatal.length ? `: ${summarize(fatal[fatal.length - 1])}` : '';
     log(`the worker stopped (code ${code}${why}); restarting in ${backoffMs / 1000} s`);
+    metrics.onRestart();
     await new Promise((r) => setTimeout(r, backoffMs));
     if (stopping) process.exit(0);
     backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);

@@ -4,6 +4,9 @@ import { In } from 'typeorm';
 import { Job, type JobEvent, Market, Neuron, Provider, type StakeEvent, StakePosition, Subnet } from '../schema';
 import { EntityCache, EventRows } from './batch';
 
+/** Entity name → ids written in a batch. */
+export type Changes = Record<string, string[]>;
+
 export class BatchState {
   readonly subnets = new EntityCache(Subnet);
   readonly neurons = new EntityCache(Neuron, { subnet: true });
@@ -38,14 +41,21 @@ export class BatchState {
     this.neuronByHotkey.set(hotkeyKey(n.netuid, n.hotkey), n.id);
   }
 
-  /** Writes everything, parents before the rows that refer to them. Returns rows written. */
-  async flush(store: Store): Promise<number> {
-    let n = 0;
-    for (const c of [this.subnets, this.markets, this.providers]) n += await c.flush(store);
-    for (const c of [this.neurons, this.positions, this.jobs]) n += await c.flush(store);
-    n += await this.stakeEvents.flush(store);
-    n += await this.jobEvents.flush(store);
-    return n;
+  /** Writes everything, parents before the rows that refer to them. Returns the ids written per entity. */
+  async flush(store: Store): Promise<Changes> {
+    const changes: Changes = {};
+    const record = (name: string, ids: string[]) => {
+      if (ids.length) changes[name] = ids;
+    };
+    record('Subnet', await this.subnets.flush(store));
+    record('Market', await this.markets.flush(store));
+    record('Provider', await this.providers.flush(store));
+    record('Neuron', await this.neurons.flush(store));
+    record('StakePosition', await this.positions.flush(store));
+    record('Job', await this.jobs.flush(store));
+    record('StakeEvent', await this.stakeEvents.flush(store));
+    record('JobEvent', await this.jobEvents.flush(store));
+    return changes;
   }
 }
 

@@ -6,6 +6,7 @@ import { TypeormDatabase } from '@subsquid/typeorm-store';
 import { readDeployment } from '../chain';
 import { exportSubsquidEnv, loadConfig } from './config';
 import { createBatchHandler, setupFamilies } from './handler';
+import type { WorkerMessage } from './metrics';
 import { createProcessor } from './processor';
 
 const cfg = loadConfig();
@@ -20,11 +21,19 @@ const processor = createProcessor({
   fromBlock: deployment.startBlock,
 });
 setupFamilies(processor, contracts);
-let caughtUp = false;
+// Batches report to the supervisor, which keeps the metrics and prints progress. A batch that starts
+// at or below a block already processed follows a rollback of the hot blocks above it: a reorg.
+let processed = -1;
 const handler = createBatchHandler(contracts, (s) => {
-  if (s.isHead && !caughtUp) console.log(`indexer: caught up with the chain head at block ${s.height}; following it`);
-  caughtUp ||= s.isHead;
+  if (processed >= 0 && s.from <= processed) send({ type: 'reorg', depth: processed - s.from + 1 });
+  processed = s.height;
+  send({ type: 'batch', ...s });
 });
+function send(msg: WorkerMessage): void {
+  process.send?.(msg);
+}
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(0));
+// The supervisor is gone (even by SIGKILL): stop, so that a restarted one never races a stray writer.
+process.on('disconnect', () => process.exit(0));
 // projectDir: where Subsquid looks for lib/model (see schema/lib/model).
 processor.run(new TypeormDatabase({ supportHotBlocks: true, projectDir: path.join(__dirname, '..', 'schema') }), handler);

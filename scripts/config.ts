@@ -21,6 +21,7 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(4000),
   INFERENCE_PORT: port.default(4100),
+  INDEXER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(4200),
 });
 
 export interface StartConfig {
@@ -36,6 +37,8 @@ export interface StartConfig {
   host: string;
   gatewayPort: number;
   inferencePort: number;
+  /** 0: no metrics server */
+  indexerMetricsPort: number;
   /** The environment the child processes inherit. */
   childEnv: NodeJS.ProcessEnv;
 }
@@ -69,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StartConfig {
     host: e.HOST,
     gatewayPort: e.PORT,
     inferencePort: e.INFERENCE_PORT,
+    indexerMetricsPort: e.INDEXER_METRICS_PORT,
     childEnv: { ...env },
   };
 }

@@ -168,6 +168,7 @@ async function main(): Promise<void> {
   // Every port we will bind, checked before anything starts.
   if (!cfg.databaseUrl) await assertPortFree(cfg.pgPort, 'embedded Postgres (PG_PORT)');
   if (!cfg.chain) await assertPortFree(cfg.devnetPort, 'the devnet (DEVNET_PORT)');
+  if (cfg.indexerMetricsPort) await assertPortFree(cfg.indexerMetricsPort, "the indexer's metrics (INDEXER_METRICS_PORT)");
   await assertPortFree(cfg.inferencePort, 'the inference service (INFERENCE_PORT)');
   await assertPortFree(cfg.gatewayPort, 'the gateway (PORT)');
   // Then what we will use but not start: named before anything starts.
@@ -258,6 +259,7 @@ async function main(): Promise<void> {
       '  Gridmind is running',
       `    GraphQL     ${gatewayUrl}`,
       `    inference   ${inferenceUrl}/health`,
+      ...(cfg.indexerMetricsPort ? [`    metrics     http://127.0.0.1:${cfg.indexerMetricsPort}/metrics (indexer)`] : []),
       `    chain RPC   ${chain.rpcUrl}`,
       `    Postgres    ${databaseUrl.replace(/\/\/([^:]+):[^@]*@/, '//$1:***@')}`,
       '  Ctrl-C stops everything.',

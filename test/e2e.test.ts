@@ -65,6 +65,7 @@ describe('simulator → devnet → indexer → Postgres → gateway', () => {
     RPC_URL: devnet.rpcUrl,
     DEPLOYMENT_FILE: path.join(tmp, 'deployment.json'),
     INDEXER_FINALITY: '5',
+    INDEXER_METRICS_PORT: '0',
   });
 
   beforeAll(async () => {

@@ -2,15 +2,8 @@
 // index must then equal a fresh index of the canonical chain, table by table.
 import { type Address, createPublicClient, createWalletClient, http, maxUint256, type PublicClient, type WalletClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import {
-  type Deployment,
-  type Devnet,
-  deployProtocol,
-  gridTokenAbi,
-  HARDHAT_ACCOUNT0_KEY,
-  startDevnet,
-  subnetRegistryAbi,
-} from '../chain';
+import { type Deployment, type Devnet, deployProtocol, gridTokenAbi, HARDHAT_ACCOUNT0_KEY, startDevnet, subnetRegistryAbi } from '../chain';
+import { freePort } from '../scripts/ports';
 import {
   chainHead,
   createTestDatabase,
@@ -18,6 +11,7 @@ import {
   type RunningProcess,
   startIndexer,
   type TestDatabase,
+  waitFor,
   waitForHead,
   writeTempDeployment,
 } from './harness';
@@ -48,7 +42,9 @@ class Actor {
   /** A subnet with `neurons` neurons, each staked; one transaction (and block) per call. */
   async subnet(name: string, neurons: number, stake: bigint): Promise<void> {
     await this.send(this.d.contracts.registry, subnetRegistryAbi, 'registerSubnet', [name, 100]);
-    const netuid = Number(await this.client.readContract({ address: this.d.contracts.registry, abi: subnetRegistryAbi, functionName: 'subnetCount' }));
+    const netuid = Number(
+      await this.client.readContract({ address: this.d.contracts.registry, abi: subnetRegistryAbi, functionName: 'subnetCount' }),
+    );
     for (let i = 0; i < neurons; i++) {
       const hotkey = `0x${(netuid * 1000 + i + 1).toString(16).padStart(40, '0')}` as Address;
       await this.send(this.d.contracts.registry, subnetRegistryAbi, 'registerNeuron', [netuid, hotkey]);
@@ -87,10 +83,16 @@ describe('indexer reorgs', () => {
     await devnet.stop();
   });
 
-  async function index(finality: number): Promise<{ db: TestDatabase; indexer: RunningProcess }> {
+  async function index(finality: number, extra: Record<string, string> = {}): Promise<{ db: TestDatabase; indexer: RunningProcess }> {
     const db = await createTestDatabase({ migrated: false });
     dbs.push(db);
-    const indexer = startIndexer({ DATABASE_URL: db.url, RPC_URL: devnet.rpcUrl, DEPLOYMENT_FILE: deploymentFile, INDEXER_FINALITY: String(finality) });
+    const indexer = startIndexer({
+      DATABASE_URL: db.url,
+      RPC_URL: devnet.rpcUrl,
+      DEPLOYMENT_FILE: deploymentFile,
+      INDEXER_FINALITY: String(finality),
+      ...extra,
+    });
     procs.push(indexer);
     await waitForHead(db.url, devnet.rpcUrl, indexer);
     return { db, indexer };
@@ -107,9 +109,21 @@ describe('indexer reorgs', () => {
   }
 
   it('rolls back a reorg within the finality window and re-applies the new branch', async () => {
-    const { db, indexer } = await index(20);
+    const metricsPort = await freePort();
+    const { db, indexer } = await index(20, { INDEXER_METRICS_PORT: String(metricsPort), INDEXER_PROGRESS_MS: '200' });
     await fork(db, indexer);
-    await waitForHead(db.url, devnet.rpcUrl, indexer);
+    const head = await waitForHead(db.url, devnet.rpcUrl, indexer);
+    const metrics = await waitFor('the metrics to show the reorg and the head', 10_000, async () => {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      return (
+        /gridmind_indexer_reorgs_total\{kind="hot"\} [1-9]/.test(text) &&
+        new RegExp(`gridmind_indexer_height ${head}\\b`).test(text) &&
+        text
+      );
+    });
+    expect(metrics).toMatch(/gridmind_indexer_events_total [1-9]/);
+    expect(metrics).toMatch(/gridmind_indexer_batch_duration_seconds_count [1-9]/);
+    expect(metrics).toMatch(/gridmind_indexer_lag_blocks 0\b/);
     const afterReorg = await dumpTables(db.url);
     const names = afterReorg.subnet.map((s: any) => s.name);
     expect(names).toContain('fork-b');
@@ -136,4 +150,3 @@ describe('indexer reorgs', () => {
     expect(afterReorg).toEqual(await dumpTables(fresh.db.url));
   });
 });
-

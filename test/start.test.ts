@@ -34,6 +34,7 @@ async function ports(): Promise<Record<string, string>> {
     INFERENCE_PORT: String(await freePort()),
     DEVNET_PORT: String(await freePort()),
     PG_PORT: String(await freePort()),
+    INDEXER_METRICS_PORT: String(await freePort()),
     DATA_DIR: path.join(tmp, `data-${Math.random().toString(36).slice(2)}`),
   };
 }

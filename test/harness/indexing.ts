@@ -45,8 +45,10 @@ export function writeTempDeployment(deployment: Deployment): string {
   return file;
 }
 
-export function startIndexer(env: { DATABASE_URL: string; RPC_URL: string; DEPLOYMENT_FILE: string } & Record<string, string>): RunningProcess {
-  return runLib('indexer/main.js', { INDEXER_FINALITY: '5', INDEXER_HEAD_POLL_MS: '100', ...env });
+export function startIndexer(
+  env: { DATABASE_URL: string; RPC_URL: string; DEPLOYMENT_FILE: string } & Record<string, string>,
+): RunningProcess {
+  return runLib('indexer/main.js', { INDEXER_FINALITY: '5', INDEXER_HEAD_POLL_MS: '100', INDEXER_METRICS_PORT: '0', ...env });
 }
 
 /** The indexed tables (public schema), each as its rows sorted by id: equal dumps mean equal indexes. */
