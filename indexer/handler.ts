@@ -1,14 +1,19 @@
 // Composes the handler families into the batch handler: decode every log of the batch, load what the
 // batch touches (one query per entity type), apply the events in chain order, write once per type.
-import { applyMarket, decodeMarket, type MarketEvent, prefetchMarket, setupMarket } from './families/market';
-import { applyRegistry, decodeRegistry, prefetchRegistry, type RegistryEvent, setupRegistry } from './families/registry';
+import { applyChainEvent, buildEventDecoders, decodeChainEvent } from './families/events';
+import { applyMarket, decodeMarket, prefetchMarket } from './families/market';
+import { applyRegistry, decodeRegistry, prefetchRegistry } from './families/registry';
+import { applyToken, decodeToken, prefetchToken } from './families/token';
 import { notifyChanges } from './notify';
-import type { Processor, ProcessorContext } from './processor';
+import type { Block, Log, Processor, ProcessorContext } from './processor';
 import { BatchState } from './state';
 
+/** The deployment's contracts by role; the indexer reads every log of each. */
 export interface IndexedContracts {
+  token: string;
   registry: string;
   market: string;
+  [role: string]: string;
 }
 
 export interface BatchStats {
@@ -21,45 +26,55 @@ export interface BatchStats {
   ms: number;
 }
 
+/** A handler family: its events, what they need loaded, and how they change the state. */
+interface Family<E> {
+  decode(block: Block, log: Log): E | undefined;
+  prefetch(ctx: ProcessorContext, state: BatchState, events: E[]): Promise<void>;
+  apply(state: BatchState, event: E): void;
+}
+
+function families(c: IndexedContracts) {
+  return [
+    { decode: (b, l) => decodeToken(c.token, b, l), prefetch: prefetchToken, apply: applyToken },
+    { decode: (b, l) => decodeRegistry(c.registry, b, l), prefetch: prefetchRegistry, apply: applyRegistry },
+    { decode: (b, l) => decodeMarket(c.market, b, l), prefetch: prefetchMarket, apply: applyMarket },
+  ] as Family<unknown>[];
+}
+
 export function setupFamilies(p: Processor, contracts: IndexedContracts): void {
-  setupRegistry(p, contracts.registry);
-  setupMarket(p, contracts.market);
+  p.addLog({ address: Object.values(contracts).map((a) => a.toLowerCase()) });
 }
 
 export function createBatchHandler(contracts: IndexedContracts, onBatch?: (s: BatchStats) => void) {
+  const fams = families(contracts);
+  const decoders = buildEventDecoders(contracts);
   return async (ctx: ProcessorContext): Promise<void> => {
     const t0 = performance.now();
-    const ordered: ({ family: 'registry'; e: RegistryEvent } | { family: 'market'; e: MarketEvent })[] = [];
-    const registry: RegistryEvent[] = [];
-    const market: MarketEvent[] = [];
+    const perFamily: unknown[][] = fams.map(() => []);
+    const ordered: { family: number; e: unknown }[] = [];
+    const state = new BatchState();
+    let events = 0;
     for (const block of ctx.blocks) {
       for (const log of block.logs) {
         try {
-          const r = decodeRegistry(contracts.registry, block.header, log);
-          if (r) {
-            registry.push(r);
-            ordered.push({ family: 'registry', e: r });
-            continue;
-          }
-          const m = decodeMarket(contracts.market, block.header, log);
-          if (m) {
-            market.push(m);
-            ordered.push({ family: 'market', e: m });
+          const chainEvent = decodeChainEvent(decoders, block.header, log);
+          if (!chainEvent) continue;
+          events++;
+          applyChainEvent(state, chainEvent);
+          for (let f = 0; f < fams.length; f++) {
+            const e = fams[f].decode(block.header, log);
+            if (e === undefined) continue;
+            perFamily[f].push(e);
+            ordered.push({ family: f, e });
+            break;
           }
         } catch (err) {
-          throw new Error(`cannot decode log ${log.logIndex} of block ${block.header.height} (tx ${log.transactionHash})`, {
-            cause: err,
-          });
+          throw new Error(`cannot decode log ${log.logIndex} of block ${block.header.height} (tx ${log.transactionHash})`, { cause: err });
         }
       }
     }
-    const state = new BatchState();
-    await prefetchRegistry(ctx, state, registry);
-    await prefetchMarket(ctx, state, market);
-    for (const x of ordered) {
-      if (x.family === 'registry') applyRegistry(state, x.e);
-      else applyMarket(state, x.e);
-    }
+    for (let f = 0; f < fams.length; f++) await fams[f].prefetch(ctx, state, perFamily[f]);
+    for (const x of ordered) fams[x.family].apply(state, x.e);
     const changes = await state.flush(ctx.store);
     const first = ctx.blocks[0]?.header.height ?? -1;
     const height = ctx.blocks[ctx.blocks.length - 1]?.header.height ?? -1;
@@ -68,8 +83,8 @@ export function createBatchHandler(contracts: IndexedContracts, onBatch?: (s: Ba
       from: first,
       height,
       blocks: ctx.blocks.length,
-      events: ordered.length,
-      rows: Object.values(changes).reduce((n, ids) => n + ids.length, 0),
+      events,
+      rows: Object.values(changes).reduce((n, ids) => n + ids.length, 0) + events,
       isHead: ctx.isHead,
       ms: performance.now() - t0,
     });

@@ -1,7 +1,19 @@
 // The entities one batch reads and writes, shared by the handler families.
 import type { Store } from '@subsquid/typeorm-store';
 import { In } from 'typeorm';
-import { Job, type JobEvent, Market, Neuron, Provider, type StakeEvent, StakePosition, Subnet } from '../schema';
+import {
+  Account,
+  type ChainEvent,
+  Job,
+  type JobEvent,
+  Market,
+  Neuron,
+  Provider,
+  type StakeEvent,
+  StakePosition,
+  Subnet,
+  TokenSupplyDay,
+} from '../schema';
 import { EntityCache, EventRows } from './batch';
 
 /** Entity name → ids written in a batch. */
@@ -16,6 +28,11 @@ export class BatchState {
   readonly jobs = new EntityCache(Job, { market: true, provider: true });
   readonly stakeEvents = new EventRows<StakeEvent>();
   readonly jobEvents = new EventRows<JobEvent>();
+  readonly chainEvents = new EventRows<ChainEvent>();
+  readonly accounts = new EntityCache(Account);
+  readonly supplyDays = new EntityCache(TokenSupplyDay);
+  /** Token supply after the events applied so far (loaded by the token family when needed). */
+  supply = 0n;
   /** netuid-hotkey → neuron id, for events that name a neuron by hotkey. */
   private readonly neuronByHotkey = new Map<string, string>();
 
@@ -55,6 +72,10 @@ export class BatchState {
     record('Job', await this.jobs.flush(store));
     record('StakeEvent', await this.stakeEvents.flush(store));
     record('JobEvent', await this.jobEvents.flush(store));
+    record('Account', await this.accounts.flush(store));
+    record('TokenSupplyDay', await this.supplyDays.flush(store));
+    // Not announced: every event is here, and listeners want the entities above.
+    await this.chainEvents.flush(store);
     return changes;
   }
 }

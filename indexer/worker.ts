@@ -11,7 +11,7 @@ import { createProcessor } from './processor';
 
 const cfg = loadConfig();
 const deployment = readDeployment(cfg.deploymentFile);
-const contracts = { registry: deployment.contracts.registry, market: deployment.contracts.market };
+const contracts = deployment.contracts;
 exportSubsquidEnv(cfg);
 const processor = createProcessor({
   rpcUrl: cfg.rpcUrl,

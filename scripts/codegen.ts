@@ -16,7 +16,9 @@ generateOrmModels(loadModel(path.join(root, 'schema', 'schema.graphql')), out);
 markGenerated(models, 'npm run codegen');
 console.log('codegen: wrote schema/model/generated');
 
-const abis = ['SubnetRegistry', 'ComputeMarket'].map((c) => path.join(root, 'chain', 'artifacts', 'abi', `${c}.json`));
+/** The contracts the indexer decodes: every one the deployment names (see indexer/families/events.ts). */
+const CONTRACTS = ['GridToken', 'Forwarder', 'SubnetRegistry', 'ComputeMarket'];
+const abis = CONTRACTS.map((c) => path.join(root, 'chain', 'artifacts', 'abi', `${c}.json`));
 const typegen = require.resolve('@subsquid/evm-typegen/lib/main.js', { paths: [root] });
 execFileSync(process.execPath, [typegen, path.join(root, 'indexer', 'abi'), ...abis], {
   cwd: root,

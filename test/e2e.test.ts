@@ -12,6 +12,7 @@ import {
   type Deployment,
   type Devnet,
   deployProtocol,
+  gridTokenAbi,
   type Simulator,
   startDevnet,
   subnetRegistryAbi,
@@ -153,6 +154,26 @@ describe('simulator → devnet → indexer → Postgres → gateway', () => {
     }
   });
 
+  it('keeps every token balance and the supply equal to the token contract', async () => {
+    await indexToHead(db, client, indexer);
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      const { token } = deployment.contracts;
+      const accounts = (await c.query('select id, balance from account')).rows;
+      expect(accounts.length).toBeGreaterThan(5);
+      for (const a of accounts) expect(a.balance).toBe((await read<bigint>(token, gridTokenAbi, 'balanceOf', [a.id])).toString());
+      const [latest] = (await c.query('select supply from token_supply_day order by day desc limit 1')).rows;
+      expect(latest.supply).toBe((await read<bigint>(token, gridTokenAbi, 'totalSupply')).toString());
+      // Every log of the protocol's contracts is in chain_event, decoded.
+      const logs = await client.getLogs({ address: Object.values(deployment.contracts), fromBlock: 0n, toBlock: 'latest' });
+      const indexed = (await c.query('select count(*)::int as n from chain_event')).rows[0].n;
+      expect(indexed).toBe(logs.length);
+    } finally {
+      await c.end();
+    }
+  });
+
   it('follows new blocks, and on restart resumes without losing or doubling rows', async () => {
     await sim.run({ rounds: 3 });
     await indexToHead(db, client, indexer);
@@ -188,7 +209,18 @@ async function tableCounts(url: string): Promise<Record<string, number>> {
   await c.connect();
   try {
     const out: Record<string, number> = {};
-    for (const t of ['subnet', 'neuron', 'stake_position', 'stake_event', 'market', 'provider', 'job', 'job_event']) {
+    for (const t of [
+      'subnet',
+      'neuron',
+      'stake_position',
+      'stake_event',
+      'market',
+      'provider',
+      'job',
+      'job_event',
+      'chain_event',
+      'account',
+    ]) {
       out[t] = Number((await c.query(`select count(*) from ${t}`)).rows[0].count);
     }
     return out;

@@ -4,59 +4,138 @@ import { event, fun, viewFun, indexed, ContractBase } from '@subsquid/evm-abi'
 import type { EventParams as EParams, FunctionArguments, FunctionReturn } from '@subsquid/evm-abi'
 
 export const events = {
+    JobApproved: event("0x2fce2f3dcdfbb0e254b66493d7a823d8dafbb0cff9787c3e88fe58f189bfd2e1", "JobApproved(uint256,address,bool)", {"jobId": indexed(p.uint256), "by": indexed(p.address), "automatic": p.bool}),
+    JobCancelled: event("0x58243f872c550ad02802199ade99eb4250f6bb19e9abbf2d3de7b969c0eb5e4f", "JobCancelled(uint256)", {"jobId": indexed(p.uint256)}),
     JobClaimed: event("0xba70defbfa7d3f9e9b6dc1f54957246fe91ba0a9e2a22af5d57d760d91c5bbfe", "JobClaimed(uint256,address)", {"jobId": indexed(p.uint256), "provider": indexed(p.address)}),
     JobCompleted: event("0x1c685ee7e711a88323fdd6a1178cd7a726bc95b95c1418f3a6e1b09cce091392", "JobCompleted(uint256,address,bytes32,uint256)", {"jobId": indexed(p.uint256), "provider": indexed(p.address), "resultHash": p.bytes32, "workUnits": p.uint256}),
+    JobExpired: event("0x97237956f8810192811e2c3f273fd02c5d6295206fdd9c62e6fe2bfc19ba9232", "JobExpired(uint256)", {"jobId": indexed(p.uint256)}),
     JobPosted: event("0x0fa55422cf115386e89bf95a227384b6eaf2cbc13dbdd957ff56367da94d7cb1", "JobPosted(uint256,uint32,address,bytes32,uint256,uint256,uint64)", {"jobId": indexed(p.uint256), "marketId": indexed(p.uint32), "sender": indexed(p.address), "specHash": p.bytes32, "workEstimate": p.uint256, "payment": p.uint256, "deadline": p.uint64}),
+    JobQuarantined: event("0x50370c059404747e4cf5db8da8c822b305b866a11d16c40778852e8454cf08d7", "JobQuarantined(uint256,uint8)", {"jobId": indexed(p.uint256), "failures": p.uint8}),
+    JobReassigned: event("0xa75fecef9c98222691f459061fe5b43ec0352743e8211f8c09e0eb19c1a0fe72", "JobReassigned(uint256,uint8)", {"jobId": indexed(p.uint256), "failures": p.uint8}),
+    JobRefunded: event("0x6a1f355817b0c67f49d69eab66ba0feb8193205ca23b6ba8653427ff2d2790cc", "JobRefunded(uint256,address,uint256)", {"jobId": indexed(p.uint256), "to": indexed(p.address), "amount": p.uint256}),
+    JobRejected: event("0x7cbca316de4dcac488d159923bcf09298e22770b84adaeaf3c3ca2666d2a7553", "JobRejected(uint256,address,address,uint8)", {"jobId": indexed(p.uint256), "provider": indexed(p.address), "by": indexed(p.address), "failures": p.uint8}),
+    JobSettled: event("0x8d13aeb8ae45e60278645bf641a44266118f8a227518f4966f40cb3a057321eb", "JobSettled(uint256,address,uint64,uint256,uint256,uint256)", {"jobId": indexed(p.uint256), "provider": indexed(p.address), "epoch": indexed(p.uint64), "workCredited": p.uint256, "burned": p.uint256, "fee": p.uint256}),
     MarketCreated: event("0xd8ea0cba5151b1acd58812d07daca8b9d2b5af9f28df7208059d985d51704bda", "MarketCreated(uint32,uint8,uint8,string,uint256)", {"marketId": indexed(p.uint32), "kind": p.uint8, "tier": p.uint8, "name": p.string, "usdPerUnit": p.uint256}),
+    MarketEpochAvailability: event("0x8f374a04c2ddc986102166b96a9a41347d25379aad2d9a8d9884ef039da28ee2", "MarketEpochAvailability(uint32,uint64,uint256,uint32)", {"marketId": indexed(p.uint32), "epoch": indexed(p.uint64), "availabilityEmission": p.uint256, "availableProviders": p.uint32}),
+    MarketEpochClosed: event("0x0099593fbf48b6d1a911f5182c8842b2cc1fe29055ec1acfbd5d987abb097dff", "MarketEpochClosed(uint32,uint64,uint256,uint256)", {"marketId": indexed(p.uint32), "epoch": indexed(p.uint64), "emission": p.uint256, "workApproved": p.uint256}),
+    MarketParamsSet: event("0xb08d41fb44cf754ac640264bfa5d3758882af86e74ec28eefd026fde4dee2895", "MarketParamsSet(uint32,uint64,uint64,uint256,uint256)", {"marketId": indexed(p.uint32), "reviewWindow": p.uint64, "epochBlocks": p.uint64, "workEmission": p.uint256, "availabilityEmission": p.uint256}),
+    MarketPriceSet: event("0xb83d9aa4cf0e11ecf94f7240d807fb3f59d242adaaf4c3cd4fa9363cdbc28293", "MarketPriceSet(uint32,uint256)", {"marketId": indexed(p.uint32), "usdPerUnit": p.uint256}),
+    MarketRequirementsSet: event("0xd6791f0b08290b830ad55a617e1e6b04b022231169be135db7d0a1b538049118", "MarketRequirementsSet(uint32,uint32)", {"marketId": indexed(p.uint32), "minVramGb": p.uint32}),
     OraclePriceSet: event("0x93ccbaef2ffbf55f79991ef2276fa4a961f5b33ab2b8fd1119e6ce8348d743e2", "OraclePriceSet(uint256)", {"usdPerToken": p.uint256}),
+    ProviderAvailabilityForfeited: event("0xc6d1830b9fb7241a44542ecb046c80bc2f9ab717b57a7761f84bcc1c2a58be35", "ProviderAvailabilityForfeited(address,uint32,uint64)", {"provider": indexed(p.address), "marketId": indexed(p.uint32), "epoch": indexed(p.uint64)}),
+    ProviderHeartbeat: event("0xbf8770b69f73ec007a194475060a0bd04b8c8a93de1f62762e1a9309b0553d86", "ProviderHeartbeat(address,uint32,uint64)", {"provider": indexed(p.address), "marketId": indexed(p.uint32), "epoch": indexed(p.uint64)}),
     ProviderRegistered: event("0x0abde2f7c438396266c8c848383036fabdadf90d8c152ceccbb6f64864a5a573", "ProviderRegistered(address,string,uint32,uint32,uint8)", {"provider": indexed(p.address), "gpuModel": p.string, "vramGb": p.uint32, "benchmarkScore": p.uint32, "tier": p.uint8}),
+    ProviderRewarded: event("0xf3044774d3c42d6cf56584c58e1c4fa8b6359f33d5d81f6ade7bba01b68b6cf8", "ProviderRewarded(address,uint32,uint64,uint256,uint256)", {"provider": indexed(p.address), "marketId": indexed(p.uint32), "epoch": indexed(p.uint64), "workReward": p.uint256, "availabilityReward": p.uint256}),
+    ProviderUpdated: event("0x0ff17802ecef3d789af0e17a87c14fe33f66db29a391d01fe7f3ed6fb6ec780b", "ProviderUpdated(address,string,uint32,uint32,uint8)", {"provider": indexed(p.address), "gpuModel": p.string, "vramGb": p.uint32, "benchmarkScore": p.uint32, "tier": p.uint8}),
     RoleAdminChanged: event("0xbd79b86ffe0ab8e8776151514217cd7cacd52c909f66475c3af44e129f0b00ff", "RoleAdminChanged(bytes32,bytes32,bytes32)", {"role": indexed(p.bytes32), "previousAdminRole": indexed(p.bytes32), "newAdminRole": indexed(p.bytes32)}),
     RoleGranted: event("0x2f8788117e7eff1d82e926ec794901d17c78024a50270940304540a733656f0d", "RoleGranted(bytes32,address,address)", {"role": indexed(p.bytes32), "account": indexed(p.address), "sender": indexed(p.address)}),
     RoleRevoked: event("0xf6391f5c32d9c69d2a47ea670b442974b53935d1edc7fd64eb21e047a839171b", "RoleRevoked(bytes32,address,address)", {"role": indexed(p.bytes32), "account": indexed(p.address), "sender": indexed(p.address)}),
+    TreasurySet: event("0x3c864541ef71378c6229510ed90f376565ee42d9c5e0904a984a9e863e6db44f", "TreasurySet(address)", {"treasury": p.address}),
 }
 
 export const functions = {
+    BPS: viewFun("0x249d39e9", "BPS()", {}, p.uint16),
     DEFAULT_ADMIN_ROLE: viewFun("0xa217fddf", "DEFAULT_ADMIN_ROLE()", {}, p.bytes32),
+    DEFAULT_AVAILABILITY_EMISSION: viewFun("0x9f30d59d", "DEFAULT_AVAILABILITY_EMISSION()", {}, p.uint256),
+    DEFAULT_EPOCH_BLOCKS: viewFun("0x5ab4f65b", "DEFAULT_EPOCH_BLOCKS()", {}, p.uint64),
+    DEFAULT_REVIEW_WINDOW_BLOCKS: viewFun("0xcaab5a85", "DEFAULT_REVIEW_WINDOW_BLOCKS()", {}, p.uint64),
+    DEFAULT_WORK_EMISSION: viewFun("0x476e2e28", "DEFAULT_WORK_EMISSION()", {}, p.uint256),
+    FEE_BPS: viewFun("0xbf333f2c", "FEE_BPS()", {}, p.uint16),
     MARKET_ADMIN_ROLE: viewFun("0xd6f0d39f", "MARKET_ADMIN_ROLE()", {}, p.bytes32),
+    MAX_FAILURES: viewFun("0x073129e8", "MAX_FAILURES()", {}, p.uint8),
     MAX_TIER: viewFun("0xaf3a19c7", "MAX_TIER()", {}, p.uint8),
     MIN_TIER: viewFun("0x1c0906db", "MIN_TIER()", {}, p.uint8),
     ORACLE_ROLE: viewFun("0x07e2cea5", "ORACLE_ROLE()", {}, p.bytes32),
     PAYMENT_SCALE: viewFun("0x0eed600a", "PAYMENT_SCALE()", {}, p.uint256),
+    VALIDATOR_ROLE: viewFun("0xc49baebe", "VALIDATOR_ROLE()", {}, p.bytes32),
+    approveJob: fun("0x4bd23b9e", "approveJob(uint256)", {"jobId": p.uint256}, ),
+    cancelJob: fun("0x1dffa3dc", "cancelJob(uint256)", {"jobId": p.uint256}, ),
     claimJob: fun("0xe3e4b9fb", "claimJob(uint256)", {"jobId": p.uint256}, ),
+    claimRewards: fun("0xf55b2589", "claimRewards(address,uint32,uint64)", {"provider": p.address, "marketId": p.uint32, "epoch": p.uint64}, ),
+    claimRewardsFor: fun("0x140a493a", "claimRewardsFor(uint32,uint64,address[])", {"marketId": p.uint32, "epoch": p.uint64, "providers": p.array(p.address)}, p.uint256),
+    closeDueEpochs: fun("0x88466da9", "closeDueEpochs(uint32[])", {"marketIds": p.array(p.uint32)}, p.uint256),
+    closeEpoch: fun("0xc585e3a1", "closeEpoch(uint32)", {"marketId": p.uint32}, ),
     completeJob: fun("0x5ccfd18c", "completeJob(uint256,bytes32,uint256)", {"jobId": p.uint256, "resultHash": p.bytes32, "workUnits": p.uint256}, ),
     createMarket: fun("0xf6ab6faa", "createMarket(uint8,uint8,string,uint256)", {"kind": p.uint8, "tier": p.uint8, "name": p.string, "usdPerUnit": p.uint256}, p.uint32),
     escrowed: viewFun("0x01522b1e", "escrowed()", {}, p.uint256),
-    getJob: viewFun("0xbf22c457", "getJob(uint256)", {"jobId": p.uint256}, p.struct({"marketId": p.uint32, "state": p.uint8, "deadline": p.uint64, "sender": p.address, "provider": p.address, "specHash": p.bytes32, "resultHash": p.bytes32, "workEstimate": p.uint256, "workUnits": p.uint256, "payment": p.uint256})),
-    getMarket: viewFun("0xc2c79dec", "getMarket(uint32)", {"marketId": p.uint32}, p.struct({"kind": p.uint8, "tier": p.uint8, "usdPerUnit": p.uint256, "name": p.string})),
+    expireJob: fun("0xbc76136c", "expireJob(uint256)", {"jobId": p.uint256}, ),
+    expireJobs: fun("0xc8349977", "expireJobs(uint256[])", {"jobIds": p.array(p.uint256)}, p.uint256),
+    getEpoch: viewFun("0x2b8571fd", "getEpoch(uint32,uint64)", {"marketId": p.uint32, "epoch": p.uint64}, p.struct({"closed": p.bool, "availableProviders": p.uint32, "workApproved": p.uint256, "workEmission": p.uint256, "availabilityEmission": p.uint256})),
+    getJob: viewFun("0xbf22c457", "getJob(uint256)", {"jobId": p.uint256}, p.struct({"marketId": p.uint32, "state": p.uint8, "deadline": p.uint64, "sender": p.address, "provider": p.address, "specHash": p.bytes32, "resultHash": p.bytes32, "workEstimate": p.uint256, "workUnits": p.uint256, "payment": p.uint256, "failures": p.uint8, "reviewDeadline": p.uint64})),
+    getMarket: viewFun("0xc2c79dec", "getMarket(uint32)", {"marketId": p.uint32}, p.struct({"kind": p.uint8, "tier": p.uint8, "usdPerUnit": p.uint256, "name": p.string, "minVramGb": p.uint32, "reviewWindow": p.uint64, "epochBlocks": p.uint64, "epoch": p.uint64, "epochStartBlock": p.uint64, "workEmission": p.uint256, "availabilityEmission": p.uint256})),
     getProvider: viewFun("0x55f21eb7", "getProvider(address)", {"provider": p.address}, p.struct({"registered": p.bool, "tier": p.uint8, "vramGb": p.uint32, "benchmarkScore": p.uint32, "registeredAtBlock": p.uint64, "gpuModel": p.string})),
+    getProviderEpoch: viewFun("0x35274034", "getProviderEpoch(address,uint32,uint64)", {"provider": p.address, "marketId": p.uint32, "epoch": p.uint64}, p.struct({"availability": p.uint8, "claimed": p.bool, "workApproved": p.uint256})),
     getRoleAdmin: viewFun("0x248a9ca3", "getRoleAdmin(bytes32)", {"role": p.bytes32}, p.bytes32),
     grantRole: fun("0x2f2ff15d", "grantRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, ),
     hasRole: viewFun("0x91d14854", "hasRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, p.bool),
+    heartbeat: fun("0xfe9c957c", "heartbeat(uint32)", {"marketId": p.uint32}, ),
     isTrustedForwarder: viewFun("0x572b6c05", "isTrustedForwarder(address)", {"forwarder": p.address}, p.bool),
     jobCount: viewFun("0x4c5d8a0f", "jobCount()", {}, p.uint256),
     jobsInState: viewFun("0xa2f14c8f", "jobsInState(uint8)", {"state": p.uint8}, p.uint256),
     marketCount: viewFun("0xec979082", "marketCount()", {}, p.uint32),
+    pendingRewards: viewFun("0x9edecc54", "pendingRewards(address,uint32,uint64)", {"provider": p.address, "marketId": p.uint32, "epoch": p.uint64}, {"workReward": p.uint256, "availabilityReward": p.uint256}),
     postJob: fun("0xe3590749", "postJob(uint32,bytes32,uint256,uint64)", {"marketId": p.uint32, "specHash": p.bytes32, "workEstimate": p.uint256, "deadline": p.uint64}, p.uint256),
     providerCount: viewFun("0x74c83268", "providerCount()", {}, p.uint32),
     quotePayment: viewFun("0xcf1b5cef", "quotePayment(uint32,uint256)", {"marketId": p.uint32, "workEstimate": p.uint256}, p.uint256),
     registerProvider: fun("0x163fcc45", "registerProvider(string,uint32,uint32,uint8)", {"gpuModel": p.string, "vramGb": p.uint32, "benchmarkScore": p.uint32, "tier": p.uint8}, ),
+    rejectJob: fun("0xfb368060", "rejectJob(uint256)", {"jobId": p.uint256}, ),
     renounceRole: fun("0x36568abe", "renounceRole(bytes32,address)", {"role": p.bytes32, "callerConfirmation": p.address}, ),
     revokeRole: fun("0xd547741f", "revokeRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, ),
+    setMarketParams: fun("0xca373f89", "setMarketParams(uint32,uint64,uint64,uint256,uint256)", {"marketId": p.uint32, "reviewWindow": p.uint64, "epochBlocks": p.uint64, "workEmission": p.uint256, "availabilityEmission": p.uint256}, ),
+    setMarketPrice: fun("0x175ca943", "setMarketPrice(uint32,uint256)", {"marketId": p.uint32, "usdPerUnit": p.uint256}, ),
+    setMarketRequirements: fun("0x5a3f37e8", "setMarketRequirements(uint32,uint32)", {"marketId": p.uint32, "minVramGb": p.uint32}, ),
     setOraclePrice: fun("0xc65cd86d", "setOraclePrice(uint256)", {"usdPerToken_": p.uint256}, ),
+    setTreasury: fun("0xf0f44260", "setTreasury(address)", {"treasury_": p.address}, ),
+    settleExpiredReview: fun("0x60a943bb", "settleExpiredReview(uint256)", {"jobId": p.uint256}, ),
+    settleExpiredReviews: fun("0x87e1a2fc", "settleExpiredReviews(uint256[])", {"jobIds": p.array(p.uint256)}, p.uint256),
     supportsInterface: viewFun("0x01ffc9a7", "supportsInterface(bytes4)", {"interfaceId": p.bytes4}, p.bool),
     token: viewFun("0xfc0c546a", "token()", {}, p.address),
+    totalBurned: viewFun("0xd89135cd", "totalBurned()", {}, p.uint256),
+    totalFees: viewFun("0x13114a9d", "totalFees()", {}, p.uint256),
+    totalRefunded: viewFun("0xd9082962", "totalRefunded()", {}, p.uint256),
+    totalRewardsMinted: viewFun("0xd9c80108", "totalRewardsMinted()", {}, p.uint256),
+    treasury: viewFun("0x61d027b3", "treasury()", {}, p.address),
     trustedForwarder: viewFun("0x7da0a877", "trustedForwarder()", {}, p.address),
+    updateProvider: fun("0x11a555ac", "updateProvider(string,uint32,uint32,uint8)", {"gpuModel": p.string, "vramGb": p.uint32, "benchmarkScore": p.uint32, "tier": p.uint8}, ),
     usdPerToken: viewFun("0x1321e098", "usdPerToken()", {}, p.uint256),
 }
 
 export class Contract extends ContractBase {
 
+    BPS() {
+        return this.eth_call(functions.BPS, {})
+    }
+
     DEFAULT_ADMIN_ROLE() {
         return this.eth_call(functions.DEFAULT_ADMIN_ROLE, {})
     }
 
+    DEFAULT_AVAILABILITY_EMISSION() {
+        return this.eth_call(functions.DEFAULT_AVAILABILITY_EMISSION, {})
+    }
+
+    DEFAULT_EPOCH_BLOCKS() {
+        return this.eth_call(functions.DEFAULT_EPOCH_BLOCKS, {})
+    }
+
+    DEFAULT_REVIEW_WINDOW_BLOCKS() {
+        return this.eth_call(functions.DEFAULT_REVIEW_WINDOW_BLOCKS, {})
+    }
+
+    DEFAULT_WORK_EMISSION() {
+        return this.eth_call(functions.DEFAULT_WORK_EMISSION, {})
+    }
+
+    FEE_BPS() {
+        return this.eth_call(functions.FEE_BPS, {})
+    }
+
     MARKET_ADMIN_ROLE() {
         return this.eth_call(functions.MARKET_ADMIN_ROLE, {})
+    }
+
+    MAX_FAILURES() {
+        return this.eth_call(functions.MAX_FAILURES, {})
     }
 
     MAX_TIER() {
@@ -75,8 +154,16 @@ export class Contract extends ContractBase {
         return this.eth_call(functions.PAYMENT_SCALE, {})
     }
 
+    VALIDATOR_ROLE() {
+        return this.eth_call(functions.VALIDATOR_ROLE, {})
+    }
+
     escrowed() {
         return this.eth_call(functions.escrowed, {})
+    }
+
+    getEpoch(marketId: GetEpochParams["marketId"], epoch: GetEpochParams["epoch"]) {
+        return this.eth_call(functions.getEpoch, {marketId, epoch})
     }
 
     getJob(jobId: GetJobParams["jobId"]) {
@@ -89,6 +176,10 @@ export class Contract extends ContractBase {
 
     getProvider(provider: GetProviderParams["provider"]) {
         return this.eth_call(functions.getProvider, {provider})
+    }
+
+    getProviderEpoch(provider: GetProviderEpochParams["provider"], marketId: GetProviderEpochParams["marketId"], epoch: GetProviderEpochParams["epoch"]) {
+        return this.eth_call(functions.getProviderEpoch, {provider, marketId, epoch})
     }
 
     getRoleAdmin(role: GetRoleAdminParams["role"]) {
@@ -115,6 +206,10 @@ export class Contract extends ContractBase {
         return this.eth_call(functions.marketCount, {})
     }
 
+    pendingRewards(provider: PendingRewardsParams["provider"], marketId: PendingRewardsParams["marketId"], epoch: PendingRewardsParams["epoch"]) {
+        return this.eth_call(functions.pendingRewards, {provider, marketId, epoch})
+    }
+
     providerCount() {
         return this.eth_call(functions.providerCount, {})
     }
@@ -131,6 +226,26 @@ export class Contract extends ContractBase {
         return this.eth_call(functions.token, {})
     }
 
+    totalBurned() {
+        return this.eth_call(functions.totalBurned, {})
+    }
+
+    totalFees() {
+        return this.eth_call(functions.totalFees, {})
+    }
+
+    totalRefunded() {
+        return this.eth_call(functions.totalRefunded, {})
+    }
+
+    totalRewardsMinted() {
+        return this.eth_call(functions.totalRewardsMinted, {})
+    }
+
+    treasury() {
+        return this.eth_call(functions.treasury, {})
+    }
+
     trustedForwarder() {
         return this.eth_call(functions.trustedForwarder, {})
     }
@@ -141,22 +256,61 @@ export class Contract extends ContractBase {
 }
 
 /// Event types
+export type JobApprovedEventArgs = EParams<typeof events.JobApproved>
+export type JobCancelledEventArgs = EParams<typeof events.JobCancelled>
 export type JobClaimedEventArgs = EParams<typeof events.JobClaimed>
 export type JobCompletedEventArgs = EParams<typeof events.JobCompleted>
+export type JobExpiredEventArgs = EParams<typeof events.JobExpired>
 export type JobPostedEventArgs = EParams<typeof events.JobPosted>
+export type JobQuarantinedEventArgs = EParams<typeof events.JobQuarantined>
+export type JobReassignedEventArgs = EParams<typeof events.JobReassigned>
+export type JobRefundedEventArgs = EParams<typeof events.JobRefunded>
+export type JobRejectedEventArgs = EParams<typeof events.JobRejected>
+export type JobSettledEventArgs = EParams<typeof events.JobSettled>
 export type MarketCreatedEventArgs = EParams<typeof events.MarketCreated>
+export type MarketEpochAvailabilityEventArgs = EParams<typeof events.MarketEpochAvailability>
+export type MarketEpochClosedEventArgs = EParams<typeof events.MarketEpochClosed>
+export type MarketParamsSetEventArgs = EParams<typeof events.MarketParamsSet>
+export type MarketPriceSetEventArgs = EParams<typeof events.MarketPriceSet>
+export type MarketRequirementsSetEventArgs = EParams<typeof events.MarketRequirementsSet>
 export type OraclePriceSetEventArgs = EParams<typeof events.OraclePriceSet>
+export type ProviderAvailabilityForfeitedEventArgs = EParams<typeof events.ProviderAvailabilityForfeited>
+export type ProviderHeartbeatEventArgs = EParams<typeof events.ProviderHeartbeat>
 export type ProviderRegisteredEventArgs = EParams<typeof events.ProviderRegistered>
+export type ProviderRewardedEventArgs = EParams<typeof events.ProviderRewarded>
+export type ProviderUpdatedEventArgs = EParams<typeof events.ProviderUpdated>
 export type RoleAdminChangedEventArgs = EParams<typeof events.RoleAdminChanged>
 export type RoleGrantedEventArgs = EParams<typeof events.RoleGranted>
 export type RoleRevokedEventArgs = EParams<typeof events.RoleRevoked>
+export type TreasurySetEventArgs = EParams<typeof events.TreasurySet>
 
 /// Function types
+export type BPSParams = FunctionArguments<typeof functions.BPS>
+export type BPSReturn = FunctionReturn<typeof functions.BPS>
+
 export type DEFAULT_ADMIN_ROLEParams = FunctionArguments<typeof functions.DEFAULT_ADMIN_ROLE>
 export type DEFAULT_ADMIN_ROLEReturn = FunctionReturn<typeof functions.DEFAULT_ADMIN_ROLE>
 
+export type DEFAULT_AVAILABILITY_EMISSIONParams = FunctionArguments<typeof functions.DEFAULT_AVAILABILITY_EMISSION>
+export type DEFAULT_AVAILABILITY_EMISSIONReturn = FunctionReturn<typeof functions.DEFAULT_AVAILABILITY_EMISSION>
+
+export type DEFAULT_EPOCH_BLOCKSParams = FunctionArguments<typeof functions.DEFAULT_EPOCH_BLOCKS>
+export type DEFAULT_EPOCH_BLOCKSReturn = FunctionReturn<typeof functions.DEFAULT_EPOCH_BLOCKS>
+
+export type DEFAULT_REVIEW_WINDOW_BLOCKSParams = FunctionArguments<typeof functions.DEFAULT_REVIEW_WINDOW_BLOCKS>
+export type DEFAULT_REVIEW_WINDOW_BLOCKSReturn = FunctionReturn<typeof functions.DEFAULT_REVIEW_WINDOW_BLOCKS>
+
+export type DEFAULT_WORK_EMISSIONParams = FunctionArguments<typeof functions.DEFAULT_WORK_EMISSION>
+export type DEFAULT_WORK_EMISSIONReturn = FunctionReturn<typeof functions.DEFAULT_WORK_EMISSION>
+
+export type FEE_BPSParams = FunctionArguments<typeof functions.FEE_BPS>
+export type FEE_BPSReturn = FunctionReturn<typeof functions.FEE_BPS>
+
 export type MARKET_ADMIN_ROLEParams = FunctionArguments<typeof functions.MARKET_ADMIN_ROLE>
 export type MARKET_ADMIN_ROLEReturn = FunctionReturn<typeof functions.MARKET_ADMIN_ROLE>
+
+export type MAX_FAILURESParams = FunctionArguments<typeof functions.MAX_FAILURES>
+export type MAX_FAILURESReturn = FunctionReturn<typeof functions.MAX_FAILURES>
 
 export type MAX_TIERParams = FunctionArguments<typeof functions.MAX_TIER>
 export type MAX_TIERReturn = FunctionReturn<typeof functions.MAX_TIER>
@@ -170,8 +324,29 @@ export type ORACLE_ROLEReturn = FunctionReturn<typeof functions.ORACLE_ROLE>
 export type PAYMENT_SCALEParams = FunctionArguments<typeof functions.PAYMENT_SCALE>
 export type PAYMENT_SCALEReturn = FunctionReturn<typeof functions.PAYMENT_SCALE>
 
+export type VALIDATOR_ROLEParams = FunctionArguments<typeof functions.VALIDATOR_ROLE>
+export type VALIDATOR_ROLEReturn = FunctionReturn<typeof functions.VALIDATOR_ROLE>
+
+export type ApproveJobParams = FunctionArguments<typeof functions.approveJob>
+export type ApproveJobReturn = FunctionReturn<typeof functions.approveJob>
+
+export type CancelJobParams = FunctionArguments<typeof functions.cancelJob>
+export type CancelJobReturn = FunctionReturn<typeof functions.cancelJob>
+
 export type ClaimJobParams = FunctionArguments<typeof functions.claimJob>
 export type ClaimJobReturn = FunctionReturn<typeof functions.claimJob>
+
+export type ClaimRewardsParams = FunctionArguments<typeof functions.claimRewards>
+export type ClaimRewardsReturn = FunctionReturn<typeof functions.claimRewards>
+
+export type ClaimRewardsForParams = FunctionArguments<typeof functions.claimRewardsFor>
+export type ClaimRewardsForReturn = FunctionReturn<typeof functions.claimRewardsFor>
+
+export type CloseDueEpochsParams = FunctionArguments<typeof functions.closeDueEpochs>
+export type CloseDueEpochsReturn = FunctionReturn<typeof functions.closeDueEpochs>
+
+export type CloseEpochParams = FunctionArguments<typeof functions.closeEpoch>
+export type CloseEpochReturn = FunctionReturn<typeof functions.closeEpoch>
 
 export type CompleteJobParams = FunctionArguments<typeof functions.completeJob>
 export type CompleteJobReturn = FunctionReturn<typeof functions.completeJob>
@@ -182,6 +357,15 @@ export type CreateMarketReturn = FunctionReturn<typeof functions.createMarket>
 export type EscrowedParams = FunctionArguments<typeof functions.escrowed>
 export type EscrowedReturn = FunctionReturn<typeof functions.escrowed>
 
+export type ExpireJobParams = FunctionArguments<typeof functions.expireJob>
+export type ExpireJobReturn = FunctionReturn<typeof functions.expireJob>
+
+export type ExpireJobsParams = FunctionArguments<typeof functions.expireJobs>
+export type ExpireJobsReturn = FunctionReturn<typeof functions.expireJobs>
+
+export type GetEpochParams = FunctionArguments<typeof functions.getEpoch>
+export type GetEpochReturn = FunctionReturn<typeof functions.getEpoch>
+
 export type GetJobParams = FunctionArguments<typeof functions.getJob>
 export type GetJobReturn = FunctionReturn<typeof functions.getJob>
 
@@ -191,6 +375,9 @@ export type GetMarketReturn = FunctionReturn<typeof functions.getMarket>
 export type GetProviderParams = FunctionArguments<typeof functions.getProvider>
 export type GetProviderReturn = FunctionReturn<typeof functions.getProvider>
 
+export type GetProviderEpochParams = FunctionArguments<typeof functions.getProviderEpoch>
+export type GetProviderEpochReturn = FunctionReturn<typeof functions.getProviderEpoch>
+
 export type GetRoleAdminParams = FunctionArguments<typeof functions.getRoleAdmin>
 export type GetRoleAdminReturn = FunctionReturn<typeof functions.getRoleAdmin>
 
@@ -199,6 +386,9 @@ export type GrantRoleReturn = FunctionReturn<typeof functions.grantRole>
 
 export type HasRoleParams = FunctionArguments<typeof functions.hasRole>
 export type HasRoleReturn = FunctionReturn<typeof functions.hasRole>
+
+export type HeartbeatParams = FunctionArguments<typeof functions.heartbeat>
+export type HeartbeatReturn = FunctionReturn<typeof functions.heartbeat>
 
 export type IsTrustedForwarderParams = FunctionArguments<typeof functions.isTrustedForwarder>
 export type IsTrustedForwarderReturn = FunctionReturn<typeof functions.isTrustedForwarder>
@@ -212,6 +402,9 @@ export type JobsInStateReturn = FunctionReturn<typeof functions.jobsInState>
 export type MarketCountParams = FunctionArguments<typeof functions.marketCount>
 export type MarketCountReturn = FunctionReturn<typeof functions.marketCount>
 
+export type PendingRewardsParams = FunctionArguments<typeof functions.pendingRewards>
+export type PendingRewardsReturn = FunctionReturn<typeof functions.pendingRewards>
+
 export type PostJobParams = FunctionArguments<typeof functions.postJob>
 export type PostJobReturn = FunctionReturn<typeof functions.postJob>
 
@@ -224,14 +417,35 @@ export type QuotePaymentReturn = FunctionReturn<typeof functions.quotePayment>
 export type RegisterProviderParams = FunctionArguments<typeof functions.registerProvider>
 export type RegisterProviderReturn = FunctionReturn<typeof functions.registerProvider>
 
+export type RejectJobParams = FunctionArguments<typeof functions.rejectJob>
+export type RejectJobReturn = FunctionReturn<typeof functions.rejectJob>
+
 export type RenounceRoleParams = FunctionArguments<typeof functions.renounceRole>
 export type RenounceRoleReturn = FunctionReturn<typeof functions.renounceRole>
 
 export type RevokeRoleParams = FunctionArguments<typeof functions.revokeRole>
 export type RevokeRoleReturn = FunctionReturn<typeof functions.revokeRole>
 
+export type SetMarketParamsParams = FunctionArguments<typeof functions.setMarketParams>
+export type SetMarketParamsReturn = FunctionReturn<typeof functions.setMarketParams>
+
+export type SetMarketPriceParams = FunctionArguments<typeof functions.setMarketPrice>
+export type SetMarketPriceReturn = FunctionReturn<typeof functions.setMarketPrice>
+
+export type SetMarketRequirementsParams = FunctionArguments<typeof functions.setMarketRequirements>
+export type SetMarketRequirementsReturn = FunctionReturn<typeof functions.setMarketRequirements>
+
 export type SetOraclePriceParams = FunctionArguments<typeof functions.setOraclePrice>
 export type SetOraclePriceReturn = FunctionReturn<typeof functions.setOraclePrice>
+
+export type SetTreasuryParams = FunctionArguments<typeof functions.setTreasury>
+export type SetTreasuryReturn = FunctionReturn<typeof functions.setTreasury>
+
+export type SettleExpiredReviewParams = FunctionArguments<typeof functions.settleExpiredReview>
+export type SettleExpiredReviewReturn = FunctionReturn<typeof functions.settleExpiredReview>
+
+export type SettleExpiredReviewsParams = FunctionArguments<typeof functions.settleExpiredReviews>
+export type SettleExpiredReviewsReturn = FunctionReturn<typeof functions.settleExpiredReviews>
 
 export type SupportsInterfaceParams = FunctionArguments<typeof functions.supportsInterface>
 export type SupportsInterfaceReturn = FunctionReturn<typeof functions.supportsInterface>
@@ -239,8 +453,26 @@ export type SupportsInterfaceReturn = FunctionReturn<typeof functions.supportsIn
 export type TokenParams = FunctionArguments<typeof functions.token>
 export type TokenReturn = FunctionReturn<typeof functions.token>
 
+export type TotalBurnedParams = FunctionArguments<typeof functions.totalBurned>
+export type TotalBurnedReturn = FunctionReturn<typeof functions.totalBurned>
+
+export type TotalFeesParams = FunctionArguments<typeof functions.totalFees>
+export type TotalFeesReturn = FunctionReturn<typeof functions.totalFees>
+
+export type TotalRefundedParams = FunctionArguments<typeof functions.totalRefunded>
+export type TotalRefundedReturn = FunctionReturn<typeof functions.totalRefunded>
+
+export type TotalRewardsMintedParams = FunctionArguments<typeof functions.totalRewardsMinted>
+export type TotalRewardsMintedReturn = FunctionReturn<typeof functions.totalRewardsMinted>
+
+export type TreasuryParams = FunctionArguments<typeof functions.treasury>
+export type TreasuryReturn = FunctionReturn<typeof functions.treasury>
+
 export type TrustedForwarderParams = FunctionArguments<typeof functions.trustedForwarder>
 export type TrustedForwarderReturn = FunctionReturn<typeof functions.trustedForwarder>
+
+export type UpdateProviderParams = FunctionArguments<typeof functions.updateProvider>
+export type UpdateProviderReturn = FunctionReturn<typeof functions.updateProvider>
 
 export type UsdPerTokenParams = FunctionArguments<typeof functions.usdPerToken>
 export type UsdPerTokenReturn = FunctionReturn<typeof functions.usdPerToken>

@@ -4,37 +4,59 @@ import { event, fun, viewFun, indexed, ContractBase } from '@subsquid/evm-abi'
 import type { EventParams as EParams, FunctionArguments, FunctionReturn } from '@subsquid/evm-abi'
 
 export const events = {
+    ComputeSubnetSet: event("0xd422a4e0191fa350b72e7cbbaaa7e2e13d9319a4851dd280cecb7ee7615174ce", "ComputeSubnetSet(uint16)", {"netuid": indexed(p.uint16)}),
+    HyperparametersSet: event("0x0849df4d3a7f0dba2ca4d2c05485d8cb93120fb55409cc5a232a18aad1bdcc97", "HyperparametersSet(uint16,(uint16,uint16,uint16,uint16,uint32,uint16,bool,bool,uint16,uint16,int16,uint64,uint64,uint64,uint256))", {"netuid": indexed(p.uint16), "hyperparameters": p.struct({"tempo": p.uint16, "maxUids": p.uint16, "maxAllowedValidators": p.uint16, "kappa": p.uint16, "bondsMovingAverage": p.uint32, "bondsPenalty": p.uint16, "yuma3": p.bool, "liquidAlpha": p.bool, "alphaLow": p.uint16, "alphaHigh": p.uint16, "alphaSigmoidSteepness": p.int16, "activityCutoff": p.uint64, "immunityPeriod": p.uint64, "weightsRateLimit": p.uint64, "stakeThreshold": p.uint256})}),
     NeuronRegistered: event("0x19e8f2f53c741d43296d4824b176d31fcce3f745658941fa74ad998654858815", "NeuronRegistered(uint16,uint16,address,address)", {"netuid": indexed(p.uint16), "uid": indexed(p.uint16), "hotkey": indexed(p.address), "coldkey": p.address}),
+    NeuronRegistrationCostSet: event("0x0c5ff0f68232edfc709e7f4f0db7e37f2f0b9ddfba5372a9991be8f3798193a7", "NeuronRegistrationCostSet(uint256)", {"cost": p.uint256}),
+    NeuronReplaced: event("0xd8681047316009764316c5e1f2924eeb2bdf7fa4b45559daee0e6c25f7575a80", "NeuronReplaced(uint16,uint16,address,address,address)", {"netuid": indexed(p.uint16), "uid": indexed(p.uint16), "oldHotkey": indexed(p.address), "newHotkey": p.address, "coldkey": p.address}),
     RoleAdminChanged: event("0xbd79b86ffe0ab8e8776151514217cd7cacd52c909f66475c3af44e129f0b00ff", "RoleAdminChanged(bytes32,bytes32,bytes32)", {"role": indexed(p.bytes32), "previousAdminRole": indexed(p.bytes32), "newAdminRole": indexed(p.bytes32)}),
     RoleGranted: event("0x2f8788117e7eff1d82e926ec794901d17c78024a50270940304540a733656f0d", "RoleGranted(bytes32,address,address)", {"role": indexed(p.bytes32), "account": indexed(p.address), "sender": indexed(p.address)}),
     RoleRevoked: event("0xf6391f5c32d9c69d2a47ea670b442974b53935d1edc7fd64eb21e047a839171b", "RoleRevoked(bytes32,address,address)", {"role": indexed(p.bytes32), "account": indexed(p.address), "sender": indexed(p.address)}),
     StakeAdded: event("0xc186e984936cf877ae219421019596484d5f3c6b416640bf6ade00d13f1ed1e7", "StakeAdded(address,address,uint16,uint256,uint256,uint256,uint256)", {"coldkey": indexed(p.address), "hotkey": indexed(p.address), "netuid": indexed(p.uint16), "amount": p.uint256, "newStake": p.uint256, "hotkeyStake": p.uint256, "subnetStake": p.uint256}),
     StakeRemoved: event("0xf13549b2bbcfe2e029695cb80be1c3fd7a1ed6967c58a98014354d62cbeb2828", "StakeRemoved(address,address,uint16,uint256,uint256,uint256,uint256)", {"coldkey": indexed(p.address), "hotkey": indexed(p.address), "netuid": indexed(p.uint16), "amount": p.uint256, "newStake": p.uint256, "hotkeyStake": p.uint256, "subnetStake": p.uint256}),
     SubnetRegistered: event("0x05a10d822767e56fdec651c67c23362a98e82ca21c36714a5c13fde2877a22ac", "SubnetRegistered(uint16,address,string,uint16,uint256)", {"netuid": indexed(p.uint16), "owner": indexed(p.address), "name": p.string, "tempo": p.uint16, "registrationCost": p.uint256}),
+    WeightsSet: event("0x83842524df5aa07dc801eea5004d732529a8873fbca52dc6aeb259a7ba863438", "WeightsSet(uint16,uint16,uint16[],uint16[])", {"netuid": indexed(p.uint16), "uid": indexed(p.uint16), "uids": p.array(p.uint16), "values": p.array(p.uint16)}),
 }
 
 export const functions = {
     DEFAULT_ADMIN_ROLE: viewFun("0xa217fddf", "DEFAULT_ADMIN_ROLE()", {}, p.bytes32),
+    DEFAULT_NEURON_REGISTRATION_COST: viewFun("0xccf0d52c", "DEFAULT_NEURON_REGISTRATION_COST()", {}, p.uint256),
     MAX_UIDS: viewFun("0x436e125e", "MAX_UIDS()", {}, p.uint16),
     addStake: fun("0x74bbc524", "addStake(address,uint16,uint256)", {"hotkey": p.address, "netuid": p.uint16, "amount": p.uint256}, ),
+    computeNetuid: viewFun("0x8e85040c", "computeNetuid()", {}, p.uint16),
+    defaultHyperparameters: viewFun("0xa98b0866", "defaultHyperparameters(uint16)", {"tempo": p.uint16}, p.struct({"tempo": p.uint16, "maxUids": p.uint16, "maxAllowedValidators": p.uint16, "kappa": p.uint16, "bondsMovingAverage": p.uint32, "bondsPenalty": p.uint16, "yuma3": p.bool, "liquidAlpha": p.bool, "alphaLow": p.uint16, "alphaHigh": p.uint16, "alphaSigmoidSteepness": p.int16, "activityCutoff": p.uint64, "immunityPeriod": p.uint64, "weightsRateLimit": p.uint64, "stakeThreshold": p.uint256})),
     defaultMaxUids: viewFun("0xe4e8c868", "defaultMaxUids()", {}, p.uint16),
+    epochLedger: viewFun("0x39d26a66", "epochLedger()", {}, p.address),
+    epochPayees: viewFun("0x8336b9fc", "epochPayees(uint16)", {"netuid": p.uint16}, {"owner": p.address, "tempo": p.uint16, "subnetRegisteredAt": p.uint64, "coldkeys": p.array(p.address), "registeredAt": p.array(p.uint64)}),
+    getHyperparameters: viewFun("0x27ddaf45", "getHyperparameters(uint16)", {"netuid": p.uint16}, p.struct({"tempo": p.uint16, "maxUids": p.uint16, "maxAllowedValidators": p.uint16, "kappa": p.uint16, "bondsMovingAverage": p.uint32, "bondsPenalty": p.uint16, "yuma3": p.bool, "liquidAlpha": p.bool, "alphaLow": p.uint16, "alphaHigh": p.uint16, "alphaSigmoidSteepness": p.int16, "activityCutoff": p.uint64, "immunityPeriod": p.uint64, "weightsRateLimit": p.uint64, "stakeThreshold": p.uint256})),
     getNeuron: viewFun("0x16c827cf", "getNeuron(uint16,uint16)", {"netuid": p.uint16, "uid": p.uint16}, p.struct({"hotkey": p.address, "coldkey": p.address, "registeredAtBlock": p.uint64})),
+    getNeurons: viewFun("0x6564ead7", "getNeurons(uint16)", {"netuid": p.uint16}, {"neurons": p.array(p.struct({"hotkey": p.address, "coldkey": p.address, "registeredAtBlock": p.uint64})), "lastUpdates": p.array(p.uint64), "stakes": p.array(p.uint256)}),
     getRoleAdmin: viewFun("0x248a9ca3", "getRoleAdmin(bytes32)", {"role": p.bytes32}, p.bytes32),
     getSubnet: viewFun("0xf97ef96e", "getSubnet(uint16)", {"netuid": p.uint16}, p.struct({"owner": p.address, "tempo": p.uint16, "maxUids": p.uint16, "neuronCount": p.uint16, "registeredAtBlock": p.uint64, "name": p.string})),
+    getWeights: viewFun("0x95675a5d", "getWeights(uint16,uint16)", {"netuid": p.uint16, "uid": p.uint16}, {"uids": p.array(p.uint16), "values": p.array(p.uint16)}),
     grantRole: fun("0x2f2ff15d", "grantRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, ),
     hasRole: viewFun("0x91d14854", "hasRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, p.bool),
+    hasValidatorPermit: viewFun("0xe5b18b86", "hasValidatorPermit(uint16,uint16)", {"netuid": p.uint16, "uid": p.uint16}, p.bool),
     hotkeyOwner: viewFun("0x34d92d40", "hotkeyOwner(address)", {"hotkey": p.address}, p.address),
     hotkeyStake: viewFun("0x806e4f08", "hotkeyStake(uint16,address)", {"netuid": p.uint16, "hotkey": p.address}, p.uint256),
     isTrustedForwarder: viewFun("0x572b6c05", "isTrustedForwarder(address)", {"forwarder": p.address}, p.bool),
+    lastUpdate: viewFun("0x98cd02d9", "lastUpdate(uint16,uint16)", {"netuid": p.uint16, "uid": p.uint16}, p.uint64),
     neuronCount: viewFun("0xe793e086", "neuronCount(uint16)", {"netuid": p.uint16}, p.uint16),
+    neuronRegistrationCost: viewFun("0x55678505", "neuronRegistrationCost()", {}, p.uint256),
     registerNeuron: fun("0x97a15aab", "registerNeuron(uint16,address)", {"netuid": p.uint16, "hotkey": p.address}, p.uint16),
     registerSubnet: fun("0xb23bf685", "registerSubnet(string,uint16)", {"name": p.string, "tempo": p.uint16}, p.uint16),
+    registerSubnetWithHyperparameters: fun("0x3cd476d8", "registerSubnetWithHyperparameters(string,(uint16,uint16,uint16,uint16,uint32,uint16,bool,bool,uint16,uint16,int16,uint64,uint64,uint64,uint256))", {"name": p.string, "hp": p.struct({"tempo": p.uint16, "maxUids": p.uint16, "maxAllowedValidators": p.uint16, "kappa": p.uint16, "bondsMovingAverage": p.uint32, "bondsPenalty": p.uint16, "yuma3": p.bool, "liquidAlpha": p.bool, "alphaLow": p.uint16, "alphaHigh": p.uint16, "alphaSigmoidSteepness": p.int16, "activityCutoff": p.uint64, "immunityPeriod": p.uint64, "weightsRateLimit": p.uint64, "stakeThreshold": p.uint256})}, p.uint16),
     registrationCost: viewFun("0xdc4a7f7f", "registrationCost()", {}, p.uint256),
     removeStake: fun("0x6607bec9", "removeStake(address,uint16,uint256)", {"hotkey": p.address, "netuid": p.uint16, "amount": p.uint256}, ),
     renounceRole: fun("0x36568abe", "renounceRole(bytes32,address)", {"role": p.bytes32, "callerConfirmation": p.address}, ),
     revokeRole: fun("0xd547741f", "revokeRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, ),
+    setComputeSubnet: fun("0x429ffcc2", "setComputeSubnet(uint16)", {"netuid": p.uint16}, ),
     setDefaultMaxUids: fun("0x5862580f", "setDefaultMaxUids(uint16)", {"maxUids": p.uint16}, ),
+    setEpochLedger: fun("0x70c9ec58", "setEpochLedger(address)", {"ledger": p.address}, ),
+    setHyperparameters: fun("0x11b96fa0", "setHyperparameters(uint16,(uint16,uint16,uint16,uint16,uint32,uint16,bool,bool,uint16,uint16,int16,uint64,uint64,uint64,uint256))", {"netuid": p.uint16, "hp": p.struct({"tempo": p.uint16, "maxUids": p.uint16, "maxAllowedValidators": p.uint16, "kappa": p.uint16, "bondsMovingAverage": p.uint32, "bondsPenalty": p.uint16, "yuma3": p.bool, "liquidAlpha": p.bool, "alphaLow": p.uint16, "alphaHigh": p.uint16, "alphaSigmoidSteepness": p.int16, "activityCutoff": p.uint64, "immunityPeriod": p.uint64, "weightsRateLimit": p.uint64, "stakeThreshold": p.uint256})}, ),
+    setNeuronRegistrationCost: fun("0x71298e70", "setNeuronRegistrationCost(uint256)", {"cost": p.uint256}, ),
     setRegistrationCost: fun("0x637e9d5c", "setRegistrationCost(uint256)", {"cost": p.uint256}, ),
+    setWeights: fun("0xcb8a797e", "setWeights(uint16,uint16[],uint16[])", {"netuid": p.uint16, "uids": p.array(p.uint16), "values": p.array(p.uint16)}, ),
     stakeOf: viewFun("0xedcac418", "stakeOf(address,address,uint16)", {"coldkey": p.address, "hotkey": p.address, "netuid": p.uint16}, p.uint256),
     subnetCount: viewFun("0x916a5c5b", "subnetCount()", {}, p.uint16),
     subnetStake: viewFun("0xb5390bf1", "subnetStake(uint16)", {"netuid": p.uint16}, p.uint256),
@@ -51,16 +73,44 @@ export class Contract extends ContractBase {
         return this.eth_call(functions.DEFAULT_ADMIN_ROLE, {})
     }
 
+    DEFAULT_NEURON_REGISTRATION_COST() {
+        return this.eth_call(functions.DEFAULT_NEURON_REGISTRATION_COST, {})
+    }
+
     MAX_UIDS() {
         return this.eth_call(functions.MAX_UIDS, {})
+    }
+
+    computeNetuid() {
+        return this.eth_call(functions.computeNetuid, {})
+    }
+
+    defaultHyperparameters(tempo: DefaultHyperparametersParams["tempo"]) {
+        return this.eth_call(functions.defaultHyperparameters, {tempo})
     }
 
     defaultMaxUids() {
         return this.eth_call(functions.defaultMaxUids, {})
     }
 
+    epochLedger() {
+        return this.eth_call(functions.epochLedger, {})
+    }
+
+    epochPayees(netuid: EpochPayeesParams["netuid"]) {
+        return this.eth_call(functions.epochPayees, {netuid})
+    }
+
+    getHyperparameters(netuid: GetHyperparametersParams["netuid"]) {
+        return this.eth_call(functions.getHyperparameters, {netuid})
+    }
+
     getNeuron(netuid: GetNeuronParams["netuid"], uid: GetNeuronParams["uid"]) {
         return this.eth_call(functions.getNeuron, {netuid, uid})
+    }
+
+    getNeurons(netuid: GetNeuronsParams["netuid"]) {
+        return this.eth_call(functions.getNeurons, {netuid})
     }
 
     getRoleAdmin(role: GetRoleAdminParams["role"]) {
@@ -71,8 +121,16 @@ export class Contract extends ContractBase {
         return this.eth_call(functions.getSubnet, {netuid})
     }
 
+    getWeights(netuid: GetWeightsParams["netuid"], uid: GetWeightsParams["uid"]) {
+        return this.eth_call(functions.getWeights, {netuid, uid})
+    }
+
     hasRole(role: HasRoleParams["role"], account: HasRoleParams["account"]) {
         return this.eth_call(functions.hasRole, {role, account})
+    }
+
+    hasValidatorPermit(netuid: HasValidatorPermitParams["netuid"], uid: HasValidatorPermitParams["uid"]) {
+        return this.eth_call(functions.hasValidatorPermit, {netuid, uid})
     }
 
     hotkeyOwner(hotkey: HotkeyOwnerParams["hotkey"]) {
@@ -87,8 +145,16 @@ export class Contract extends ContractBase {
         return this.eth_call(functions.isTrustedForwarder, {forwarder})
     }
 
+    lastUpdate(netuid: LastUpdateParams["netuid"], uid: LastUpdateParams["uid"]) {
+        return this.eth_call(functions.lastUpdate, {netuid, uid})
+    }
+
     neuronCount(netuid: NeuronCountParams["netuid"]) {
         return this.eth_call(functions.neuronCount, {netuid})
+    }
+
+    neuronRegistrationCost() {
+        return this.eth_call(functions.neuronRegistrationCost, {})
     }
 
     registrationCost() {
@@ -129,17 +195,25 @@ export class Contract extends ContractBase {
 }
 
 /// Event types
+export type ComputeSubnetSetEventArgs = EParams<typeof events.ComputeSubnetSet>
+export type HyperparametersSetEventArgs = EParams<typeof events.HyperparametersSet>
 export type NeuronRegisteredEventArgs = EParams<typeof events.NeuronRegistered>
+export type NeuronRegistrationCostSetEventArgs = EParams<typeof events.NeuronRegistrationCostSet>
+export type NeuronReplacedEventArgs = EParams<typeof events.NeuronReplaced>
 export type RoleAdminChangedEventArgs = EParams<typeof events.RoleAdminChanged>
 export type RoleGrantedEventArgs = EParams<typeof events.RoleGranted>
 export type RoleRevokedEventArgs = EParams<typeof events.RoleRevoked>
 export type StakeAddedEventArgs = EParams<typeof events.StakeAdded>
 export type StakeRemovedEventArgs = EParams<typeof events.StakeRemoved>
 export type SubnetRegisteredEventArgs = EParams<typeof events.SubnetRegistered>
+export type WeightsSetEventArgs = EParams<typeof events.WeightsSet>
 
 /// Function types
 export type DEFAULT_ADMIN_ROLEParams = FunctionArguments<typeof functions.DEFAULT_ADMIN_ROLE>
 export type DEFAULT_ADMIN_ROLEReturn = FunctionReturn<typeof functions.DEFAULT_ADMIN_ROLE>
+
+export type DEFAULT_NEURON_REGISTRATION_COSTParams = FunctionArguments<typeof functions.DEFAULT_NEURON_REGISTRATION_COST>
+export type DEFAULT_NEURON_REGISTRATION_COSTReturn = FunctionReturn<typeof functions.DEFAULT_NEURON_REGISTRATION_COST>
 
 export type MAX_UIDSParams = FunctionArguments<typeof functions.MAX_UIDS>
 export type MAX_UIDSReturn = FunctionReturn<typeof functions.MAX_UIDS>
@@ -147,11 +221,29 @@ export type MAX_UIDSReturn = FunctionReturn<typeof functions.MAX_UIDS>
 export type AddStakeParams = FunctionArguments<typeof functions.addStake>
 export type AddStakeReturn = FunctionReturn<typeof functions.addStake>
 
+export type ComputeNetuidParams = FunctionArguments<typeof functions.computeNetuid>
+export type ComputeNetuidReturn = FunctionReturn<typeof functions.computeNetuid>
+
+export type DefaultHyperparametersParams = FunctionArguments<typeof functions.defaultHyperparameters>
+export type DefaultHyperparametersReturn = FunctionReturn<typeof functions.defaultHyperparameters>
+
 export type DefaultMaxUidsParams = FunctionArguments<typeof functions.defaultMaxUids>
 export type DefaultMaxUidsReturn = FunctionReturn<typeof functions.defaultMaxUids>
 
+export type EpochLedgerParams = FunctionArguments<typeof functions.epochLedger>
+export type EpochLedgerReturn = FunctionReturn<typeof functions.epochLedger>
+
+export type EpochPayeesParams = FunctionArguments<typeof functions.epochPayees>
+export type EpochPayeesReturn = FunctionReturn<typeof functions.epochPayees>
+
+export type GetHyperparametersParams = FunctionArguments<typeof functions.getHyperparameters>
+export type GetHyperparametersReturn = FunctionReturn<typeof functions.getHyperparameters>
+
 export type GetNeuronParams = FunctionArguments<typeof functions.getNeuron>
 export type GetNeuronReturn = FunctionReturn<typeof functions.getNeuron>
+
+export type GetNeuronsParams = FunctionArguments<typeof functions.getNeurons>
+export type GetNeuronsReturn = FunctionReturn<typeof functions.getNeurons>
 
 export type GetRoleAdminParams = FunctionArguments<typeof functions.getRoleAdmin>
 export type GetRoleAdminReturn = FunctionReturn<typeof functions.getRoleAdmin>
@@ -159,11 +251,17 @@ export type GetRoleAdminReturn = FunctionReturn<typeof functions.getRoleAdmin>
 export type GetSubnetParams = FunctionArguments<typeof functions.getSubnet>
 export type GetSubnetReturn = FunctionReturn<typeof functions.getSubnet>
 
+export type GetWeightsParams = FunctionArguments<typeof functions.getWeights>
+export type GetWeightsReturn = FunctionReturn<typeof functions.getWeights>
+
 export type GrantRoleParams = FunctionArguments<typeof functions.grantRole>
 export type GrantRoleReturn = FunctionReturn<typeof functions.grantRole>
 
 export type HasRoleParams = FunctionArguments<typeof functions.hasRole>
 export type HasRoleReturn = FunctionReturn<typeof functions.hasRole>
+
+export type HasValidatorPermitParams = FunctionArguments<typeof functions.hasValidatorPermit>
+export type HasValidatorPermitReturn = FunctionReturn<typeof functions.hasValidatorPermit>
 
 export type HotkeyOwnerParams = FunctionArguments<typeof functions.hotkeyOwner>
 export type HotkeyOwnerReturn = FunctionReturn<typeof functions.hotkeyOwner>
@@ -174,14 +272,23 @@ export type HotkeyStakeReturn = FunctionReturn<typeof functions.hotkeyStake>
 export type IsTrustedForwarderParams = FunctionArguments<typeof functions.isTrustedForwarder>
 export type IsTrustedForwarderReturn = FunctionReturn<typeof functions.isTrustedForwarder>
 
+export type LastUpdateParams = FunctionArguments<typeof functions.lastUpdate>
+export type LastUpdateReturn = FunctionReturn<typeof functions.lastUpdate>
+
 export type NeuronCountParams = FunctionArguments<typeof functions.neuronCount>
 export type NeuronCountReturn = FunctionReturn<typeof functions.neuronCount>
+
+export type NeuronRegistrationCostParams = FunctionArguments<typeof functions.neuronRegistrationCost>
+export type NeuronRegistrationCostReturn = FunctionReturn<typeof functions.neuronRegistrationCost>
 
 export type RegisterNeuronParams = FunctionArguments<typeof functions.registerNeuron>
 export type RegisterNeuronReturn = FunctionReturn<typeof functions.registerNeuron>
 
 export type RegisterSubnetParams = FunctionArguments<typeof functions.registerSubnet>
 export type RegisterSubnetReturn = FunctionReturn<typeof functions.registerSubnet>
+
+export type RegisterSubnetWithHyperparametersParams = FunctionArguments<typeof functions.registerSubnetWithHyperparameters>
+export type RegisterSubnetWithHyperparametersReturn = FunctionReturn<typeof functions.registerSubnetWithHyperparameters>
 
 export type RegistrationCostParams = FunctionArguments<typeof functions.registrationCost>
 export type RegistrationCostReturn = FunctionReturn<typeof functions.registrationCost>
@@ -195,11 +302,26 @@ export type RenounceRoleReturn = FunctionReturn<typeof functions.renounceRole>
 export type RevokeRoleParams = FunctionArguments<typeof functions.revokeRole>
 export type RevokeRoleReturn = FunctionReturn<typeof functions.revokeRole>
 
+export type SetComputeSubnetParams = FunctionArguments<typeof functions.setComputeSubnet>
+export type SetComputeSubnetReturn = FunctionReturn<typeof functions.setComputeSubnet>
+
 export type SetDefaultMaxUidsParams = FunctionArguments<typeof functions.setDefaultMaxUids>
 export type SetDefaultMaxUidsReturn = FunctionReturn<typeof functions.setDefaultMaxUids>
 
+export type SetEpochLedgerParams = FunctionArguments<typeof functions.setEpochLedger>
+export type SetEpochLedgerReturn = FunctionReturn<typeof functions.setEpochLedger>
+
+export type SetHyperparametersParams = FunctionArguments<typeof functions.setHyperparameters>
+export type SetHyperparametersReturn = FunctionReturn<typeof functions.setHyperparameters>
+
+export type SetNeuronRegistrationCostParams = FunctionArguments<typeof functions.setNeuronRegistrationCost>
+export type SetNeuronRegistrationCostReturn = FunctionReturn<typeof functions.setNeuronRegistrationCost>
+
 export type SetRegistrationCostParams = FunctionArguments<typeof functions.setRegistrationCost>
 export type SetRegistrationCostReturn = FunctionReturn<typeof functions.setRegistrationCost>
+
+export type SetWeightsParams = FunctionArguments<typeof functions.setWeights>
+export type SetWeightsReturn = FunctionReturn<typeof functions.setWeights>
 
 export type StakeOfParams = FunctionArguments<typeof functions.stakeOf>
 export type StakeOfReturn = FunctionReturn<typeof functions.stakeOf>

@@ -1,7 +1,7 @@
 // Markets, providers and jobs: the ComputeMarket's events.
 import { Job, JobEvent, JobEventKind, JobState, Market, MarketKind, Provider } from '../../schema';
 import { events } from '../abi/ComputeMarket';
-import type { Block, Log, Processor, ProcessorContext } from '../processor';
+import type { Block, Log, ProcessorContext } from '../processor';
 import type { BatchState } from '../state';
 import { type EventMeta, eventMeta } from './meta';
 
@@ -21,10 +21,6 @@ const TOPICS = Object.fromEntries(INDEXED.map((name) => [events[name].topic, nam
 
 /** The contract's JobKind enum order. */
 const MARKET_KINDS = [MarketKind.RENDER, MarketKind.INFERENCE, MarketKind.TRAINING];
-
-export function setupMarket(p: Processor, address: string): void {
-  p.addLog({ address: [address.toLowerCase()], topic0: Object.keys(TOPICS) });
-}
 
 export function decodeMarket(address: string, block: Block, log: Log): MarketEvent | undefined {
   if (log.address !== address.toLowerCase()) return undefined;

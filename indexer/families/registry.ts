@@ -1,7 +1,7 @@
 // Subnets, neurons and stake: the SubnetRegistry's events.
 import { Neuron, StakeEvent, StakeEventKind, StakePosition, Subnet } from '../../schema';
 import { events } from '../abi/SubnetRegistry';
-import type { Block, Log, Processor, ProcessorContext } from '../processor';
+import type { Block, Log, ProcessorContext } from '../processor';
 import type { BatchState } from '../state';
 import { type EventMeta, eventMeta } from './meta';
 
@@ -13,11 +13,9 @@ export type RegistryEvent = EventMeta &
     | ({ event: 'StakeRemoved' } & ReturnType<typeof events.StakeRemoved.decode>)
   );
 
-const TOPICS = Object.fromEntries(Object.entries(events).map(([name, e]) => [e.topic, name])) as Record<string, keyof typeof events>;
-
-export function setupRegistry(p: Processor, address: string): void {
-  p.addLog({ address: [address.toLowerCase()], topic0: Object.keys(TOPICS) });
-}
+type Handled = 'SubnetRegistered' | 'NeuronRegistered' | 'StakeAdded' | 'StakeRemoved';
+const HANDLED: Handled[] = ['SubnetRegistered', 'NeuronRegistered', 'StakeAdded', 'StakeRemoved'];
+const TOPICS = Object.fromEntries(HANDLED.map((name) => [events[name].topic, name])) as Record<string, Handled>;
 
 export function decodeRegistry(address: string, block: Block, log: Log): RegistryEvent | undefined {
   if (log.address !== address.toLowerCase()) return undefined;
