@@ -11,6 +11,7 @@ type EntityClass<E> = new (props?: Partial<E>) => E;
 export class EntityCache<E extends Entity> {
   private readonly map = new Map<string, E>();
   private readonly dirty = new Set<string>();
+  private readonly removed = new Set<string>();
 
   /**
    * relations: the entity's many-to-one fields. They must be loaded with it, because an upsert
@@ -49,7 +50,15 @@ export class EntityCache<E extends Entity> {
   put(e: E): E {
     this.map.set(e.id, e);
     this.dirty.add(e.id);
+    this.removed.delete(e.id);
     return e;
+  }
+
+  /** Deletes the entity at the end of the batch (unless put again). */
+  remove(id: string): void {
+    this.map.delete(id);
+    this.dirty.delete(id);
+    this.removed.add(id);
   }
 
   values(): IterableIterator<E> {
@@ -60,8 +69,11 @@ export class EntityCache<E extends Entity> {
   async flush(store: Store): Promise<string[]> {
     const ids = [...this.dirty];
     if (ids.length) await store.upsert(ids.map((id) => this.map.get(id) as E));
+    if (this.removed.size) await store.remove(this.cls, [...this.removed]);
     this.dirty.clear();
-    return ids;
+    const removed = [...this.removed];
+    this.removed.clear();
+    return [...ids, ...removed];
   }
 }
 

@@ -2,7 +2,7 @@
 // devnet, another chain or a redeployment is detected at start-up, and the index starts over (or the
 // indexer refuses) instead of mixing two chains.
 import { Client } from 'pg';
-import { migrate } from '../schema';
+import { hasPendingMigrations, migrate } from '../schema';
 import { type ChainIdentity, fetchBlockHash } from './rpc';
 
 export interface IndexedChain extends ChainIdentity {
@@ -13,8 +13,10 @@ export interface IndexedChain extends ChainIdentity {
 export type GuardOutcome =
   | { action: 'fresh' }
   | { action: 'resume'; height: number }
-  /** reorg: the same chain, but blocks the index holds as final are gone; chain: another chain or deployment. */
-  | { action: 'reset'; reason: string; cause: 'reorg' | 'chain' };
+  | { action: 'reset'; reason: string; cause: ResetCause };
+
+/** reorg: blocks the index holds as final are gone; chain: another chain or deployment; schema: new migrations. */
+export type ResetCause = 'reorg' | 'chain' | 'schema';
 
 type Difference = { reason: string; cause: 'reorg' | 'chain' };
 
@@ -53,10 +55,15 @@ export async function prepareDatabase(
       const diff = await differs(stored, current, rpcUrl, height);
       outcome = diff ? { action: 'reset', ...diff } : height === null ? { action: 'fresh' } : { action: 'resume', height: height.height };
     }
-    if (outcome.action === 'reset') {
-      if (onChange === 'refuse') throw new ChainChangedError(`${outcome.reason}; refusing to index it (INDEXER_ON_CHAIN_CHANGE=refuse)`);
-      await wipe(db);
+    // A new schema for an existing index: the index is derived data, so it is rebuilt from the chain
+    // rather than migrated in place (new columns have no values for the old rows).
+    if (outcome.action === 'resume' && (await hasPendingMigrations(databaseUrl))) {
+      outcome = { action: 'reset', reason: 'the schema changed since this index was built', cause: 'schema' };
     }
+    if (outcome.action === 'reset' && outcome.cause !== 'schema') {
+      if (onChange === 'refuse') throw new ChainChangedError(`${outcome.reason}; refusing to index it (INDEXER_ON_CHAIN_CHANGE=refuse)`);
+    }
+    if (outcome.action === 'reset') await wipe(db);
     await db.end();
     await migrate(databaseUrl);
     await writeIdentity(databaseUrl, current);

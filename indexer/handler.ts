@@ -1,6 +1,7 @@
 // Composes the handler families into the batch handler: decode every log of the batch, load what the
 // batch touches (one query per entity type), apply the events in chain order, write once per type.
 import { applyChainEvent, buildEventDecoders, decodeChainEvent } from './families/events';
+import { applyLedger, decodeLedger, prefetchLedger } from './families/ledger';
 import { applyMarket, decodeMarket, prefetchMarket } from './families/market';
 import { applyRegistry, decodeRegistry, prefetchRegistry } from './families/registry';
 import { applyToken, decodeToken, prefetchToken } from './families/token';
@@ -37,6 +38,7 @@ function families(c: IndexedContracts) {
   return [
     { decode: (b, l) => decodeToken(c.token, b, l), prefetch: prefetchToken, apply: applyToken },
     { decode: (b, l) => decodeRegistry(c.registry, b, l), prefetch: prefetchRegistry, apply: applyRegistry },
+    { decode: (b, l) => decodeLedger(c.ledger, b, l), prefetch: prefetchLedger, apply: applyLedger },
     { decode: (b, l) => decodeMarket(c.market, b, l), prefetch: prefetchMarket, apply: applyMarket },
   ] as Family<unknown>[];
 }

@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { readDeployment } from '../chain';
-import { ChainChangedError, type IndexedChain, prepareDatabase } from './chain-guard';
+import { ChainChangedError, type IndexedChain, prepareDatabase, type ResetCause } from './chain-guard';
 import { ConfigError, type IndexerConfig, loadConfig } from './config';
 import { createIndexerMetrics, type IndexerMetrics, type WorkerMessage } from './metrics';
 import { buildProgressLine, type ProgressSample } from './progress';
@@ -102,7 +102,7 @@ function createProgress(cfg: IndexerConfig, from: number, metrics: IndexerMetric
 type Progress = ReturnType<typeof createProgress>;
 
 /** Makes the database ready for this chain; says why when it had to be emptied. */
-async function prepare(cfg: IndexerConfig, current: IndexedChain, after: 'start' | 'failure'): Promise<'reorg' | 'chain' | undefined> {
+async function prepare(cfg: IndexerConfig, current: IndexedChain, after: 'start' | 'failure'): Promise<ResetCause | undefined> {
   const outcome = await prepareDatabase(cfg.databaseUrl, cfg.rpcUrl, current, cfg.onChainChange);
   if (outcome.action === 'reset') {
     log(

@@ -7,14 +7,21 @@ import {
   Job,
   type JobEvent,
   Market,
+  MarketEpoch,
+  MarketStat,
   Neuron,
+  type NeuronEpoch,
   Provider,
+  ProviderEpoch,
   type StakeEvent,
   StakePosition,
   Subnet,
+  SubnetEpoch,
   TokenSupplyDay,
+  Weights,
 } from '../schema';
 import { EntityCache, EventRows } from './batch';
+import type { Hyperparameters } from './families/registry';
 
 /** Entity name → ids written in a batch. */
 export type Changes = Record<string, string[]>;
@@ -23,14 +30,22 @@ export class BatchState {
   readonly subnets = new EntityCache(Subnet);
   readonly neurons = new EntityCache(Neuron, { subnet: true });
   readonly positions = new EntityCache(StakePosition, { subnet: true });
+  readonly weights = new EntityCache(Weights, { subnet: true });
+  readonly subnetEpochs = new EntityCache(SubnetEpoch, { subnet: true });
   readonly markets = new EntityCache(Market);
+  readonly marketEpochs = new EntityCache(MarketEpoch, { market: true });
+  readonly marketStats = new EntityCache(MarketStat, { market: true });
   readonly providers = new EntityCache(Provider);
+  readonly providerEpochs = new EntityCache(ProviderEpoch, { provider: true });
   readonly jobs = new EntityCache(Job, { market: true, provider: true });
-  readonly stakeEvents = new EventRows<StakeEvent>();
-  readonly jobEvents = new EventRows<JobEvent>();
-  readonly chainEvents = new EventRows<ChainEvent>();
   readonly accounts = new EntityCache(Account);
   readonly supplyDays = new EntityCache(TokenSupplyDay);
+  readonly stakeEvents = new EventRows<StakeEvent>();
+  readonly jobEvents = new EventRows<JobEvent>();
+  readonly neuronEpochs = new EventRows<NeuronEpoch>();
+  readonly chainEvents = new EventRows<ChainEvent>();
+  /** Hyperparameters announced before their SubnetRegistered (same transaction). */
+  readonly pendingHyperparameters = new Map<string, Hyperparameters>();
   /** Token supply after the events applied so far (loaded by the token family when needed). */
   supply = 0n;
   /** netuid-hotkey → neuron id, for events that name a neuron by hotkey. */
@@ -48,14 +63,20 @@ export class BatchState {
     for (const n of rows) this.neuronByHotkey.set(hotkeyKey(n.netuid, n.hotkey), n.id);
   }
 
+  /** The current neuron of this hotkey on this subnet (none once it was replaced). */
   neuronByKey(netuid: number, hotkey: string): Neuron | undefined {
     const id = this.neuronByHotkey.get(hotkeyKey(netuid, hotkey));
-    return id === undefined ? undefined : this.neurons.get(id);
+    const n = id === undefined ? undefined : this.neurons.get(id);
+    return n?.hotkey === hotkey ? n : undefined;
   }
 
   putNeuron(n: Neuron): void {
     this.neurons.put(n);
     this.neuronByHotkey.set(hotkeyKey(n.netuid, n.hotkey), n.id);
+  }
+
+  forgetHotkey(netuid: number, hotkey: string): void {
+    this.neuronByHotkey.delete(hotkeyKey(netuid, hotkey));
   }
 
   /** Writes everything, parents before the rows that refer to them. Returns the ids written per entity. */
@@ -69,11 +90,17 @@ export class BatchState {
     record('Provider', await this.providers.flush(store));
     record('Neuron', await this.neurons.flush(store));
     record('StakePosition', await this.positions.flush(store));
+    record('Weights', await this.weights.flush(store));
+    record('SubnetEpoch', await this.subnetEpochs.flush(store));
     record('Job', await this.jobs.flush(store));
-    record('StakeEvent', await this.stakeEvents.flush(store));
-    record('JobEvent', await this.jobEvents.flush(store));
+    record('MarketEpoch', await this.marketEpochs.flush(store));
+    record('MarketStat', await this.marketStats.flush(store));
+    record('ProviderEpoch', await this.providerEpochs.flush(store));
     record('Account', await this.accounts.flush(store));
     record('TokenSupplyDay', await this.supplyDays.flush(store));
+    record('StakeEvent', await this.stakeEvents.flush(store));
+    record('JobEvent', await this.jobEvents.flush(store));
+    record('NeuronEpoch', await this.neuronEpochs.flush(store));
     // Not announced: every event is here, and listeners want the entities above.
     await this.chainEvents.flush(store);
     return changes;

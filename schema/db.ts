@@ -54,3 +54,14 @@ export async function migrate(url: string): Promise<string[]> {
     await ds.destroy();
   }
 }
+
+/** Whether some committed migration is not applied to this database yet. */
+export async function hasPendingMigrations(url: string): Promise<boolean> {
+  const ds = createDataSource({ url, migrations: true, poolSize: 1 });
+  await ds.initialize();
+  try {
+    return await ds.showMigrations();
+  } finally {
+    await ds.destroy();
+  }
+}

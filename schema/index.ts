@@ -1,2 +1,2 @@
-export { createDataSource, type DataSourceOptions, ENTITIES, MIGRATIONS_DIR, migrate, PROJECT_ROOT } from './db';
+export { createDataSource, type DataSourceOptions, ENTITIES, hasPendingMigrations, MIGRATIONS_DIR, migrate, PROJECT_ROOT } from './db';
 export * from './model';

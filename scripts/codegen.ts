@@ -17,7 +17,7 @@ markGenerated(models, 'npm run codegen');
 console.log('codegen: wrote schema/model/generated');
 
 /** The contracts the indexer decodes: every one the deployment names (see indexer/families/events.ts). */
-const CONTRACTS = ['GridToken', 'Forwarder', 'SubnetRegistry', 'ComputeMarket'];
+const CONTRACTS = ['GridToken', 'Forwarder', 'SubnetRegistry', 'EpochLedger', 'ComputeMarket'];
 const abis = CONTRACTS.map((c) => path.join(root, 'chain', 'artifacts', 'abi', `${c}.json`));
 const typegen = require.resolve('@subsquid/evm-typegen/lib/main.js', { paths: [root] });
 execFileSync(process.execPath, [typegen, path.join(root, 'indexer', 'abi'), ...abis], {

@@ -1,6 +1,7 @@
 // Every log of the protocol's contracts, decoded by its ABI into a ChainEvent row: the audit trail.
 import { ChainEvent } from '../../schema';
 import * as ComputeMarket from '../abi/ComputeMarket';
+import * as EpochLedger from '../abi/EpochLedger';
 import * as Forwarder from '../abi/Forwarder';
 import * as GridToken from '../abi/GridToken';
 import * as SubnetRegistry from '../abi/SubnetRegistry';
@@ -17,6 +18,7 @@ const ABIS: Record<string, Record<string, EventDecoder>> = {
   token: GridToken.events,
   forwarder: Forwarder.events,
   registry: SubnetRegistry.events,
+  ledger: EpochLedger.events,
   market: ComputeMarket.events,
 };
 

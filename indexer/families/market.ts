@@ -1,26 +1,57 @@
-// Markets, providers and jobs: the ComputeMarket's events.
-import { Job, JobEvent, JobEventKind, JobState, Market, MarketKind, Provider } from '../../schema';
+// Markets, providers, jobs and burn-mint-equilibrium: the ComputeMarket's events, with the per-hour
+// and per-day market statistics and the per-epoch provider records kept as they happen.
+import {
+  Job,
+  JobEvent,
+  JobEventKind,
+  JobState,
+  Market,
+  MarketEpoch,
+  MarketKind,
+  MarketStat,
+  Provider,
+  ProviderEpoch,
+  StatPeriod,
+} from '../../schema';
 import { events } from '../abi/ComputeMarket';
 import type { Block, Log, ProcessorContext } from '../processor';
 import type { BatchState } from '../state';
 import { type EventMeta, eventMeta } from './meta';
 
-type Indexed = Exclude<keyof typeof events, 'OraclePriceSet'>;
+type Decoded<K extends keyof typeof events> = ReturnType<(typeof events)[K]['decode']>;
+const HANDLED = [
+  'MarketCreated',
+  'MarketPriceSet',
+  'MarketRequirementsSet',
+  'MarketParamsSet',
+  'ProviderRegistered',
+  'ProviderUpdated',
+  'ProviderHeartbeat',
+  'ProviderAvailabilityForfeited',
+  'JobPosted',
+  'JobClaimed',
+  'JobCompleted',
+  'JobApproved',
+  'JobRejected',
+  'JobReassigned',
+  'JobQuarantined',
+  'JobCancelled',
+  'JobExpired',
+  'JobRefunded',
+  'JobSettled',
+  'MarketEpochClosed',
+  'MarketEpochAvailability',
+  'ProviderRewarded',
+] as const;
+type Handled = (typeof HANDLED)[number];
+const TOPICS = Object.fromEntries(HANDLED.map((name) => [events[name].topic, name])) as Record<string, Handled>;
 
-export type MarketEvent = EventMeta &
-  (
-    | ({ event: 'MarketCreated' } & ReturnType<typeof events.MarketCreated.decode>)
-    | ({ event: 'ProviderRegistered' } & ReturnType<typeof events.ProviderRegistered.decode>)
-    | ({ event: 'JobPosted' } & ReturnType<typeof events.JobPosted.decode>)
-    | ({ event: 'JobClaimed' } & ReturnType<typeof events.JobClaimed.decode>)
-    | ({ event: 'JobCompleted' } & ReturnType<typeof events.JobCompleted.decode>)
-  );
-
-const INDEXED: Indexed[] = ['MarketCreated', 'ProviderRegistered', 'JobPosted', 'JobClaimed', 'JobCompleted'];
-const TOPICS = Object.fromEntries(INDEXED.map((name) => [events[name].topic, name])) as Record<string, Indexed>;
+export type MarketEvent = EventMeta & { [K in Handled]: { event: K } & Decoded<K> }[Handled];
 
 /** The contract's JobKind enum order. */
 const MARKET_KINDS = [MarketKind.RENDER, MarketKind.INFERENCE, MarketKind.TRAINING];
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 export function decodeMarket(address: string, block: Block, log: Log): MarketEvent | undefined {
   if (log.address !== address.toLowerCase()) return undefined;
@@ -29,25 +60,63 @@ export function decodeMarket(address: string, block: Block, log: Log): MarketEve
   return { event: kind, ...eventMeta(block, log), ...events[kind].decode(log) } as MarketEvent;
 }
 
+const jobId = (e: { jobId: bigint }) => e.jobId.toString();
+const providerEpochId = (provider: string, marketId: number, epoch: bigint | number) => `${provider.toLowerCase()}-${marketId}-${epoch}`;
+
+export function statIds(marketId: string, t: Date): string[] {
+  return [statId(marketId, StatPeriod.HOUR, t), statId(marketId, StatPeriod.DAY, t)];
+}
+function periodStart(period: StatPeriod, t: Date): Date {
+  const ms = period === StatPeriod.HOUR ? HOUR_MS : DAY_MS;
+  return new Date(Math.floor(t.getTime() / ms) * ms);
+}
+function statId(marketId: string, period: StatPeriod, t: Date): string {
+  return `${marketId}-${period}-${periodStart(period, t).toISOString()}`;
+}
+
 export async function prefetchMarket(ctx: ProcessorContext, state: BatchState, evs: MarketEvent[]): Promise<void> {
-  const markets = new Set<string>();
-  const providers = new Set<string>();
+  if (evs.length === 0) return;
   const jobs = new Set<string>();
+  const providers = new Set<string>();
   for (const e of evs) {
-    if (e.event === 'JobPosted') markets.add(String(e.marketId));
-    if (e.event === 'JobClaimed' || e.event === 'JobCompleted') {
-      jobs.add(e.jobId.toString());
-      providers.add(e.provider.toLowerCase());
-    }
+    if ('jobId' in e && e.event !== 'JobPosted') jobs.add(jobId(e));
+    if ('provider' in e) providers.add(e.provider.toLowerCase());
   }
   await state.jobs.load(ctx.store, jobs);
-  // A claimed job's market changes too (its open job count).
+  // Job events name no market: the jobs (loaded first, or posted in this batch) tell which markets
+  // and epochs they touch; their providers are loaded too.
+  const postedHere = new Map<string, string>();
+  for (const e of evs) if (e.event === 'JobPosted') postedHere.set(jobId(e), String(e.marketId));
   for (const id of jobs) {
-    const job = state.jobs.get(id);
-    if (job) markets.add(job.market.id);
+    const p = state.jobs.get(id)?.provider;
+    if (p) providers.add(p.id);
+  }
+  const marketOf = (e: MarketEvent): string | undefined =>
+    'marketId' in e ? String(e.marketId) : 'jobId' in e ? (state.jobs.get(jobId(e))?.market.id ?? postedHere.get(jobId(e))) : undefined;
+  const markets = new Set<string>();
+  const stats = new Set<string>();
+  const epochs = new Set<string>();
+  const providerEpochs = new Set<string>();
+  for (const e of evs) {
+    const m = marketOf(e);
+    if (m === undefined) continue;
+    markets.add(m);
+    for (const id of statIds(m, e.timestamp)) stats.add(id);
+    if (e.event === 'MarketEpochClosed' || e.event === 'MarketEpochAvailability') epochs.add(`${m}-${e.epoch}`);
+    if (
+      e.event === 'ProviderRewarded' ||
+      e.event === 'ProviderHeartbeat' ||
+      e.event === 'ProviderAvailabilityForfeited' ||
+      e.event === 'JobSettled'
+    ) {
+      providerEpochs.add(providerEpochId(e.provider, Number(m), e.epoch));
+    }
   }
   await state.markets.load(ctx.store, markets);
+  await state.marketStats.load(ctx.store, stats);
+  await state.marketEpochs.load(ctx.store, epochs);
   await state.providers.load(ctx.store, providers);
+  await state.providerEpochs.load(ctx.store, providerEpochs);
 }
 
 export function applyMarket(state: BatchState, e: MarketEvent): void {
@@ -69,10 +138,32 @@ export function applyMarket(state: BatchState, e: MarketEvent): void {
           createdAtBlock: e.block,
           createdAt: e.timestamp,
           updatedAtBlock: e.block,
+          minVramGb: null,
+          reviewWindow: null,
+          epochBlocks: null,
+          workEmission: null,
+          availabilityEmission: null,
+          approvedJobCount: 0,
+          burned: 0n,
+          fees: 0n,
+          refunded: 0n,
+          minted: 0n,
+          epochCount: 0,
         }),
       );
       return;
     }
+    case 'MarketPriceSet':
+      return updateMarket(state, e.marketId, e.block, { usdPerUnit: e.usdPerUnit });
+    case 'MarketRequirementsSet':
+      return updateMarket(state, e.marketId, e.block, { minVramGb: e.minVramGb });
+    case 'MarketParamsSet':
+      return updateMarket(state, e.marketId, e.block, {
+        reviewWindow: e.reviewWindow,
+        epochBlocks: e.epochBlocks,
+        workEmission: e.workEmission,
+        availabilityEmission: e.availabilityEmission,
+      });
     case 'ProviderRegistered': {
       const address = e.provider.toLowerCase();
       state.providers.put(
@@ -89,8 +180,28 @@ export function applyMarket(state: BatchState, e: MarketEvent): void {
           registeredAtBlock: e.block,
           registeredAt: e.timestamp,
           updatedAtBlock: e.block,
+          jobsApproved: 0,
+          jobsRejected: 0,
+          approvedWorkUnits: 0n,
+          workRewards: 0n,
+          availabilityRewards: 0n,
+          earnings: 0n,
+          successRate: null,
         }),
       );
+      return;
+    }
+    case 'ProviderUpdated': {
+      const p = state.providers.require(e.provider.toLowerCase(), 'provider');
+      Object.assign(p, { gpuModel: e.gpuModel, vramGb: e.vramGb, benchmarkScore: e.benchmarkScore, tier: e.tier, updatedAtBlock: e.block });
+      state.providers.put(p);
+      return;
+    }
+    case 'ProviderHeartbeat':
+    case 'ProviderAvailabilityForfeited': {
+      const pe = providerEpoch(state, e.provider, e.marketId, e.epoch);
+      pe.available = e.event === 'ProviderHeartbeat';
+      state.providerEpochs.put(pe);
       return;
     }
     case 'JobPosted': {
@@ -100,7 +211,12 @@ export function applyMarket(state: BatchState, e: MarketEvent): void {
       market.volume += e.payment;
       market.updatedAtBlock = e.block;
       state.markets.put(market);
-      const id = e.jobId.toString();
+      for (const s of stats(state, market, e.timestamp)) {
+        s.jobsPosted += 1;
+        s.volume += e.payment;
+        s.workEstimated += e.workEstimate;
+      }
+      const id = jobId(e);
       state.jobs.put(
         new Job({
           id,
@@ -120,55 +236,258 @@ export function applyMarket(state: BatchState, e: MarketEvent): void {
           claimedAtBlock: null,
           completedAtBlock: null,
           updatedAtBlock: e.block,
+          failures: 0,
+          approvedAtBlock: null,
+          autoApproved: null,
+          approvedBy: null,
+          burned: null,
+          fee: null,
+          settledEpoch: null,
+          refunded: null,
         }),
       );
       jobEvent(state, e, id, JobEventKind.POSTED, e.sender);
       return;
     }
     case 'JobClaimed': {
-      const id = e.jobId.toString();
-      const job = state.jobs.require(id, 'job');
+      const job = state.jobs.require(jobId(e), 'job');
       const provider = state.providers.require(e.provider.toLowerCase(), 'provider');
-      const market = state.markets.require(job.market.id, 'market');
-      market.openJobCount -= 1;
-      market.updatedAtBlock = e.block;
-      state.markets.put(market);
+      changeMarket(state, job, e.block, (m) => {
+        m.openJobCount -= 1;
+      });
       provider.jobsClaimed += 1;
       provider.updatedAtBlock = e.block;
       state.providers.put(provider);
-      job.provider = provider;
-      job.state = JobState.CLAIMED;
-      job.claimedAtBlock = e.block;
-      job.updatedAtBlock = e.block;
-      state.jobs.put(job);
-      jobEvent(state, e, id, JobEventKind.CLAIMED, e.provider);
+      Object.assign(job, {
+        provider,
+        state: JobState.CLAIMED,
+        claimedAtBlock: e.block,
+        completedAtBlock: null,
+        resultHash: null,
+        workUnits: null,
+      });
+      putJob(state, job, e.block);
+      jobEvent(state, e, job.id, JobEventKind.CLAIMED, e.provider);
       return;
     }
     case 'JobCompleted': {
-      const id = e.jobId.toString();
-      const job = state.jobs.require(id, 'job');
+      const job = state.jobs.require(jobId(e), 'job');
       const provider = state.providers.require(e.provider.toLowerCase(), 'provider');
       provider.jobsCompleted += 1;
       provider.workUnits += e.workUnits;
       provider.updatedAtBlock = e.block;
       state.providers.put(provider);
-      job.state = JobState.COMPLETED;
-      job.resultHash = e.resultHash;
-      job.workUnits = e.workUnits;
-      job.completedAtBlock = e.block;
-      job.updatedAtBlock = e.block;
-      state.jobs.put(job);
-      jobEvent(state, e, id, JobEventKind.COMPLETED, e.provider);
+      Object.assign(job, { state: JobState.COMPLETED, resultHash: e.resultHash, workUnits: e.workUnits, completedAtBlock: e.block });
+      putJob(state, job, e.block);
+      jobEvent(state, e, job.id, JobEventKind.COMPLETED, e.provider);
+      return;
+    }
+    case 'JobApproved': {
+      const job = state.jobs.require(jobId(e), 'job');
+      Object.assign(job, { state: JobState.APPROVED, approvedAtBlock: e.block, autoApproved: e.automatic, approvedBy: e.by.toLowerCase() });
+      putJob(state, job, e.block);
+      changeMarket(state, job, e.block, (m) => {
+        m.approvedJobCount += 1;
+      });
+      for (const s of stats(state, job.market, e.timestamp)) s.jobsApproved += 1;
+      if (job.provider) {
+        const p = state.providers.require(job.provider.id, 'provider');
+        p.jobsApproved += 1;
+        p.updatedAtBlock = e.block;
+        p.successRate = p.jobsApproved / (p.jobsApproved + p.jobsRejected);
+        state.providers.put(p);
+      }
+      jobEvent(state, e, job.id, JobEventKind.APPROVED, e.by);
+      return;
+    }
+    case 'JobRejected': {
+      const job = state.jobs.require(jobId(e), 'job');
+      job.failures = e.failures;
+      putJob(state, job, e.block);
+      const p = state.providers.require(e.provider.toLowerCase(), 'provider');
+      p.jobsRejected += 1;
+      p.updatedAtBlock = e.block;
+      p.successRate = p.jobsApproved / (p.jobsApproved + p.jobsRejected);
+      state.providers.put(p);
+      jobEvent(state, e, job.id, JobEventKind.REJECTED, e.by);
+      return;
+    }
+    case 'JobReassigned': {
+      // Back in the queue for another provider.
+      const job = state.jobs.require(jobId(e), 'job');
+      Object.assign(job, { state: JobState.POSTED, provider: null, failures: e.failures, claimedAtBlock: null, completedAtBlock: null });
+      putJob(state, job, e.block);
+      changeMarket(state, job, e.block, (m) => {
+        m.openJobCount += 1;
+      });
+      jobEvent(state, e, job.id, JobEventKind.REASSIGNED, job.sender);
+      return;
+    }
+    case 'JobQuarantined':
+    case 'JobCancelled':
+    case 'JobExpired': {
+      const job = state.jobs.require(jobId(e), 'job');
+      const [next, kind] =
+        e.event === 'JobQuarantined'
+          ? [JobState.QUARANTINED, JobEventKind.QUARANTINED]
+          : e.event === 'JobCancelled'
+            ? [JobState.CANCELLED, JobEventKind.CANCELLED]
+            : [JobState.EXPIRED, JobEventKind.EXPIRED];
+      if (job.state === JobState.POSTED) {
+        changeMarket(state, job, e.block, (m) => {
+          m.openJobCount -= 1;
+        });
+      }
+      if (e.event === 'JobQuarantined') job.failures = e.failures;
+      job.state = next;
+      putJob(state, job, e.block);
+      jobEvent(state, e, job.id, kind, job.sender);
+      return;
+    }
+    case 'JobRefunded': {
+      const job = state.jobs.require(jobId(e), 'job');
+      job.refunded = (job.refunded ?? 0n) + e.amount;
+      putJob(state, job, e.block);
+      changeMarket(state, job, e.block, (m) => {
+        m.refunded += e.amount;
+      });
+      jobEvent(state, e, job.id, JobEventKind.REFUNDED, e.to);
+      return;
+    }
+    case 'JobSettled': {
+      const job = state.jobs.require(jobId(e), 'job');
+      Object.assign(job, { burned: e.burned, fee: e.fee, settledEpoch: Number(e.epoch) });
+      putJob(state, job, e.block);
+      changeMarket(state, job, e.block, (m) => {
+        m.burned += e.burned;
+        m.fees += e.fee;
+      });
+      for (const s of stats(state, job.market, e.timestamp)) {
+        s.workApproved += e.workCredited;
+        s.burned += e.burned;
+      }
+      const p = state.providers.require(e.provider.toLowerCase(), 'provider');
+      p.approvedWorkUnits += e.workCredited;
+      state.providers.put(p);
+      const pe = providerEpoch(state, e.provider, job.market.marketId, e.epoch);
+      pe.jobsApproved += 1;
+      pe.workUnits += e.workCredited;
+      state.providerEpochs.put(pe);
+      jobEvent(state, e, job.id, JobEventKind.SETTLED, e.provider);
+      return;
+    }
+    case 'MarketEpochClosed':
+    case 'MarketEpochAvailability': {
+      const market = state.markets.require(String(e.marketId), 'market');
+      const id = `${market.id}-${e.epoch}`;
+      let epoch = state.marketEpochs.get(id);
+      if (!epoch) {
+        epoch = new MarketEpoch({
+          id,
+          market,
+          marketId: market.marketId,
+          epoch: Number(e.epoch),
+          emission: 0n,
+          workApproved: 0n,
+          availabilityEmission: 0n,
+          availableProviders: 0,
+          block: e.block,
+          timestamp: e.timestamp,
+        });
+        market.epochCount += 1;
+        market.updatedAtBlock = e.block;
+        state.markets.put(market);
+      }
+      if (e.event === 'MarketEpochClosed') Object.assign(epoch, { emission: e.emission, workApproved: e.workApproved });
+      else Object.assign(epoch, { availabilityEmission: e.availabilityEmission, availableProviders: e.availableProviders });
+      state.marketEpochs.put(epoch);
+      return;
+    }
+    case 'ProviderRewarded': {
+      const p = state.providers.require(e.provider.toLowerCase(), 'provider');
+      p.workRewards += e.workReward;
+      p.availabilityRewards += e.availabilityReward;
+      p.earnings += e.workReward + e.availabilityReward;
+      p.updatedAtBlock = e.block;
+      state.providers.put(p);
+      const pe = providerEpoch(state, e.provider, e.marketId, e.epoch);
+      pe.workReward += e.workReward;
+      pe.availabilityReward += e.availabilityReward;
+      state.providerEpochs.put(pe);
+      updateMarket(state, e.marketId, e.block, {});
+      const m = state.markets.require(String(e.marketId), 'market');
+      m.minted += e.workReward + e.availabilityReward;
       return;
     }
   }
 }
 
-function jobEvent(state: BatchState, e: EventMeta, jobId: string, kind: JobEventKind, actor: string): void {
+function updateMarket(state: BatchState, marketId: number, block: number, fields: Partial<Market>): void {
+  const m = state.markets.require(String(marketId), 'market');
+  Object.assign(m, fields, { updatedAtBlock: block });
+  state.markets.put(m);
+}
+
+function changeMarket(state: BatchState, job: Job, block: number, change: (m: Market) => void): void {
+  const m = state.markets.require(job.market.id, 'market');
+  change(m);
+  m.updatedAtBlock = block;
+  state.markets.put(m);
+}
+
+function putJob(state: BatchState, job: Job, block: number): void {
+  job.updatedAtBlock = block;
+  state.jobs.put(job);
+}
+
+/** The hour and day statistics rows of this market at time t, created when new. */
+function stats(state: BatchState, marketRef: Market, t: Date): MarketStat[] {
+  const market = state.markets.require(marketRef.id, 'market');
+  return [StatPeriod.HOUR, StatPeriod.DAY].map((period) => {
+    const id = statId(market.id, period, t);
+    const s =
+      state.marketStats.get(id) ??
+      new MarketStat({
+        id,
+        market,
+        period,
+        start: periodStart(period, t),
+        jobsPosted: 0,
+        volume: 0n,
+        workEstimated: 0n,
+        jobsApproved: 0,
+        workApproved: 0n,
+        burned: 0n,
+        usdPerUnit: market.usdPerUnit,
+      });
+    s.usdPerUnit = market.usdPerUnit;
+    return state.marketStats.put(s);
+  });
+}
+
+function providerEpoch(state: BatchState, provider: string, marketId: number, epoch: bigint): ProviderEpoch {
+  const id = providerEpochId(provider, marketId, epoch);
+  return (
+    state.providerEpochs.get(id) ??
+    new ProviderEpoch({
+      id,
+      provider: state.providers.require(provider.toLowerCase(), 'provider'),
+      marketId,
+      epoch: Number(epoch),
+      jobsApproved: 0,
+      workUnits: 0n,
+      workReward: 0n,
+      availabilityReward: 0n,
+      available: false,
+    })
+  );
+}
+
+function jobEvent(state: BatchState, e: EventMeta, id: string, kind: JobEventKind, actor: string): void {
   state.jobEvents.push(
     new JobEvent({
       id: e.id,
-      job: new Job({ id: jobId }),
+      job: new Job({ id }),
       kind,
       actor: actor.toLowerCase(),
       blockNumber: e.block,

@@ -1,21 +1,34 @@
-// Subnets, neurons and stake: the SubnetRegistry's events.
-import { Neuron, StakeEvent, StakeEventKind, StakePosition, Subnet } from '../../schema';
+// Subnets, neurons, stake and weights: the SubnetRegistry's events.
+import { Neuron, StakeEvent, StakeEventKind, StakePosition, Subnet, Weights } from '../../schema';
 import { events } from '../abi/SubnetRegistry';
 import type { Block, Log, ProcessorContext } from '../processor';
 import type { BatchState } from '../state';
 import { type EventMeta, eventMeta } from './meta';
 
-export type RegistryEvent = EventMeta &
-  (
-    | ({ event: 'SubnetRegistered' } & ReturnType<typeof events.SubnetRegistered.decode>)
-    | ({ event: 'NeuronRegistered' } & ReturnType<typeof events.NeuronRegistered.decode>)
-    | ({ event: 'StakeAdded' } & ReturnType<typeof events.StakeAdded.decode>)
-    | ({ event: 'StakeRemoved' } & ReturnType<typeof events.StakeRemoved.decode>)
-  );
-
-type Handled = 'SubnetRegistered' | 'NeuronRegistered' | 'StakeAdded' | 'StakeRemoved';
-const HANDLED: Handled[] = ['SubnetRegistered', 'NeuronRegistered', 'StakeAdded', 'StakeRemoved'];
+type Decoded<K extends keyof typeof events> = ReturnType<(typeof events)[K]['decode']>;
+type Handled =
+  | 'SubnetRegistered'
+  | 'HyperparametersSet'
+  | 'NeuronRegistered'
+  | 'NeuronReplaced'
+  | 'StakeAdded'
+  | 'StakeRemoved'
+  | 'WeightsSet'
+  | 'ComputeSubnetSet';
+const HANDLED: Handled[] = [
+  'SubnetRegistered',
+  'HyperparametersSet',
+  'NeuronRegistered',
+  'NeuronReplaced',
+  'StakeAdded',
+  'StakeRemoved',
+  'WeightsSet',
+  'ComputeSubnetSet',
+];
 const TOPICS = Object.fromEntries(HANDLED.map((name) => [events[name].topic, name])) as Record<string, Handled>;
+
+export type RegistryEvent = EventMeta & { [K in Handled]: { event: K } & Decoded<K> }[Handled];
+export type Hyperparameters = Decoded<'HyperparametersSet'>['hyperparameters'];
 
 export function decodeRegistry(address: string, block: Block, log: Log): RegistryEvent | undefined {
   if (log.address !== address.toLowerCase()) return undefined;
@@ -29,6 +42,7 @@ export function decodeRegistry(address: string, block: Block, log: Log): Registr
 export async function prefetchRegistry(ctx: ProcessorContext, state: BatchState, evs: RegistryEvent[]): Promise<void> {
   const netuids = new Set<string>();
   const positions = new Set<string>();
+  const slots = new Set<string>();
   const hotkeys: { netuid: number; hotkey: string }[] = [];
   for (const e of evs) {
     netuids.add(String(e.netuid));
@@ -36,31 +50,71 @@ export async function prefetchRegistry(ctx: ProcessorContext, state: BatchState,
       positions.add(positionId(e.coldkey, e.hotkey, e.netuid));
       hotkeys.push({ netuid: e.netuid, hotkey: e.hotkey.toLowerCase() });
     }
+    if (e.event === 'WeightsSet' || e.event === 'NeuronReplaced') slots.add(`${e.netuid}-${e.uid}`);
+  }
+  if (evs.some((e) => e.event === 'ComputeSubnetSet')) {
+    // The previous compute subnet loses the flag.
+    state.subnets.prime(await ctx.store.findBy(Subnet, { isCompute: true }));
   }
   await state.subnets.load(ctx.store, netuids);
   await state.positions.load(ctx.store, positions);
+  await state.neurons.load(ctx.store, slots);
   await state.loadNeuronsByHotkey(ctx.store, hotkeys);
 }
 
 export function applyRegistry(state: BatchState, e: RegistryEvent): void {
   switch (e.event) {
-    case 'SubnetRegistered':
-      state.subnets.put(
-        new Subnet({
-          id: String(e.netuid),
-          netuid: e.netuid,
-          name: e.name,
-          owner: e.owner.toLowerCase(),
-          tempo: e.tempo,
-          registrationCost: e.registrationCost,
-          neuronCount: 0,
-          totalStake: 0n,
-          createdAtBlock: e.block,
-          createdAt: e.timestamp,
-          updatedAtBlock: e.block,
-        }),
-      );
+    case 'SubnetRegistered': {
+      const subnet = new Subnet({
+        id: String(e.netuid),
+        netuid: e.netuid,
+        name: e.name,
+        owner: e.owner.toLowerCase(),
+        tempo: e.tempo,
+        registrationCost: e.registrationCost,
+        neuronCount: 0,
+        totalStake: 0n,
+        createdAtBlock: e.block,
+        createdAt: e.timestamp,
+        updatedAtBlock: e.block,
+        isCompute: false,
+        epochCount: 0,
+        lastEpochBlock: null,
+        totalEmission: 0n,
+      });
+      const pending = state.pendingHyperparameters.get(subnet.id);
+      if (pending) setHyperparameters(subnet, pending);
+      state.subnets.put(subnet);
       return;
+    }
+    case 'HyperparametersSet': {
+      const subnet = state.subnets.get(String(e.netuid));
+      // Announced before SubnetRegistered in the same transaction: applied when that comes.
+      if (!subnet) state.pendingHyperparameters.set(String(e.netuid), e.hyperparameters);
+      else {
+        setHyperparameters(subnet, e.hyperparameters);
+        subnet.updatedAtBlock = e.block;
+        state.subnets.put(subnet);
+      }
+      return;
+    }
+    case 'ComputeSubnetSet': {
+      for (const s of [...state.subnets.values()]) {
+        if (s.isCompute && s.netuid !== e.netuid) state.subnets.put(Object.assign(s, { isCompute: false, updatedAtBlock: e.block }));
+      }
+      const subnet = state.subnets.require(String(e.netuid), 'subnet');
+      state.subnets.put(Object.assign(subnet, { isCompute: true, updatedAtBlock: e.block }));
+      return;
+    }
+    case 'NeuronReplaced': {
+      // The slot goes to a new hotkey (NeuronRegistered follows): the old one leaves, with its weights.
+      const subnet = state.subnets.require(String(e.netuid), 'subnet');
+      subnet.neuronCount -= 1;
+      state.subnets.put(subnet);
+      state.forgetHotkey(e.netuid, e.oldHotkey.toLowerCase());
+      state.weights.remove(`${e.netuid}-${e.uid}`);
+      return;
+    }
     case 'NeuronRegistered': {
       const subnet = state.subnets.require(String(e.netuid), 'subnet');
       subnet.neuronCount += 1;
@@ -78,6 +132,38 @@ export function applyRegistry(state: BatchState, e: RegistryEvent): void {
           registeredAtBlock: e.block,
           registeredAt: e.timestamp,
           updatedAtBlock: e.block,
+          lastUpdateBlock: null,
+          validatorPermit: false,
+          stakeWeight: null,
+          consensus: null,
+          incentive: null,
+          dividends: null,
+          validatorTrust: null,
+          rank: null,
+          trust: null,
+          lastEmission: null,
+          totalEmission: 0n,
+        }),
+      );
+      return;
+    }
+    case 'WeightsSet': {
+      const subnet = state.subnets.require(String(e.netuid), 'subnet');
+      const neuron = state.neurons.require(`${e.netuid}-${e.uid}`, 'neuron');
+      neuron.lastUpdateBlock = e.block;
+      neuron.updatedAtBlock = e.block;
+      state.putNeuron(neuron);
+      state.weights.put(
+        new Weights({
+          id: neuron.id,
+          subnet,
+          netuid: e.netuid,
+          uid: e.uid,
+          hotkey: neuron.hotkey,
+          uids: [...e.uids],
+          values: [...e.values],
+          block: e.block,
+          timestamp: e.timestamp,
         }),
       );
       return;
@@ -91,11 +177,15 @@ export function applyRegistry(state: BatchState, e: RegistryEvent): void {
       subnet.totalStake = e.subnetStake;
       subnet.updatedAtBlock = e.block;
       state.subnets.put(subnet);
+      // A replaced hotkey is no neuron any more, but its stakers can still take their stake back.
       const neuron = state.neuronByKey(e.netuid, hotkey);
-      if (!neuron) throw new Error(`stake event ${e.id} names hotkey ${hotkey}, not a neuron of subnet ${e.netuid}`);
-      neuron.stake = e.hotkeyStake;
-      neuron.updatedAtBlock = e.block;
-      state.putNeuron(neuron);
+      if (neuron) {
+        neuron.stake = e.hotkeyStake;
+        neuron.updatedAtBlock = e.block;
+        state.putNeuron(neuron);
+      } else if (e.event === 'StakeAdded') {
+        throw new Error(`stake event ${e.id} adds stake to hotkey ${hotkey}, not a neuron of subnet ${e.netuid}`);
+      }
       state.positions.put(
         new StakePosition({
           id: positionId(coldkey, hotkey, e.netuid),
@@ -125,6 +215,24 @@ export function applyRegistry(state: BatchState, e: RegistryEvent): void {
       return;
     }
   }
+}
+
+function setHyperparameters(s: Subnet, h: Hyperparameters): void {
+  s.tempo = h.tempo;
+  s.maxUids = h.maxUids;
+  s.maxAllowedValidators = h.maxAllowedValidators;
+  s.kappa = h.kappa;
+  s.bondsMovingAverage = h.bondsMovingAverage;
+  s.bondsPenalty = h.bondsPenalty;
+  s.yuma3 = h.yuma3;
+  s.liquidAlpha = h.liquidAlpha;
+  s.alphaLow = h.alphaLow;
+  s.alphaHigh = h.alphaHigh;
+  s.alphaSigmoidSteepness = h.alphaSigmoidSteepness;
+  s.activityCutoff = h.activityCutoff;
+  s.immunityPeriod = h.immunityPeriod;
+  s.weightsRateLimit = h.weightsRateLimit;
+  s.stakeThreshold = h.stakeThreshold;
 }
 
 export function positionId(coldkey: string, hotkey: string, netuid: number): string {

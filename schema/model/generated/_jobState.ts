@@ -3,4 +3,8 @@ export enum JobState {
     POSTED = "POSTED",
     CLAIMED = "CLAIMED",
     COMPLETED = "COMPLETED",
+    APPROVED = "APPROVED",
+    QUARANTINED = "QUARANTINED",
+    CANCELLED = "CANCELLED",
+    EXPIRED = "EXPIRED",
 }

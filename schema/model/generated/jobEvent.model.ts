@@ -19,7 +19,7 @@ export class JobEvent {
     @ManyToOne_(() => Job, {nullable: true})
     job!: Job
 
-    @Column_("varchar", {length: 9, nullable: false})
+    @Column_("varchar", {length: 11, nullable: false})
     kind!: JobEventKind
 
     @StringColumn_({nullable: false})

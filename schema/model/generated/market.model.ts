@@ -54,4 +54,58 @@ export class Market {
 
     @IntColumn_({nullable: false})
     updatedAtBlock!: number
+
+    @IntColumn_({nullable: true})
+    minVramGb!: number | undefined | null
+
+    /**
+     * blocks a sender or validator has to review completed work
+     */
+    @BigIntColumn_({nullable: true})
+    reviewWindow!: bigint | undefined | null
+
+    /**
+     * blocks per market epoch
+     */
+    @BigIntColumn_({nullable: true})
+    epochBlocks!: bigint | undefined | null
+
+    /**
+     * provider emission minted per market epoch, for approved work
+     */
+    @BigIntColumn_({nullable: true})
+    workEmission!: bigint | undefined | null
+
+    /**
+     * and for availability
+     */
+    @BigIntColumn_({nullable: true})
+    availabilityEmission!: bigint | undefined | null
+
+    @IntColumn_({nullable: false})
+    approvedJobCount!: number
+
+    /**
+     * 95% of approved payments
+     */
+    @BigIntColumn_({nullable: false})
+    burned!: bigint
+
+    /**
+     * 5% of approved payments, to the treasury
+     */
+    @BigIntColumn_({nullable: false})
+    fees!: bigint
+
+    @BigIntColumn_({nullable: false})
+    refunded!: bigint
+
+    /**
+     * provider emission minted by this market's epochs
+     */
+    @BigIntColumn_({nullable: false})
+    minted!: bigint
+
+    @IntColumn_({nullable: false})
+    epochCount!: number
 }
