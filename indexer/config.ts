@@ -59,11 +59,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IndexerConfig 
 }
 
 /**
- * Subsquid's TypeormDatabase reads its connection from DB_URL; this process sets it from DATABASE_URL.
- * Subsquid's own info lines (progress every 5 s) are replaced by ours, unless SQD_* asks for them.
+ * The environment of the worker process: Subsquid's TypeormDatabase reads its connection from DB_URL,
+ * and Subsquid's own info lines (progress every 5 s) give way to ours unless SQD_* asks for them.
+ * (Set at spawn: Subsquid's logger reads its levels once, when it is loaded.)
  */
-export function exportSubsquidEnv(cfg: IndexerConfig): void {
-  process.env.DB_URL = cfg.databaseUrl;
-  const sqdConfigured = Object.keys(process.env).some((k) => /^SQD_(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)$/.test(k));
-  if (!sqdConfigured) process.env.SQD_WARN = 'sqd:*';
+export function workerEnv(cfg: IndexerConfig, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const sqdConfigured = Object.keys(env).some((k) => /^SQD_(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)$/.test(k));
+  return { ...env, DB_URL: cfg.databaseUrl, ...(sqdConfigured ? {} : { SQD_WARN: 'sqd:*' }) };
 }

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { readDeployment } from '../chain';
 import { ChainChangedError, type IndexedChain, prepareDatabase, type ResetCause } from './chain-guard';
-import { ConfigError, type IndexerConfig, loadConfig } from './config';
+import { ConfigError, type IndexerConfig, loadConfig, workerEnv } from './config';
 import { createIndexerMetrics, type IndexerMetrics, type WorkerMessage } from './metrics';
 import { buildProgressLine, type ProgressSample } from './progress';
 import { fetchChainIdentity, RpcBadAnswerError, RpcUnavailableError, rpcCall } from './rpc';
@@ -26,11 +26,14 @@ let stopping = false;
  * Runs the worker until it exits. Its fatal error lines are held back and returned: whether they are
  * news depends on what the database says next (a deep reorg gets one line of ours instead).
  */
-function runWorker(metrics: IndexerMetrics, progress: Progress): Promise<{ code: number | null; fatal: string[] }> {
+function runWorker(cfg: IndexerConfig, metrics: IndexerMetrics, progress: Progress): Promise<{ code: number | null; fatal: string[] }> {
   return new Promise((resolve) => {
     // The IPC channel carries batch reports, and lets the worker notice when we die (even by SIGKILL):
     // one writer at a time.
-    const child = spawn(process.execPath, [path.join(__dirname, 'worker.js')], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const child = spawn(process.execPath, [path.join(__dirname, 'worker.js')], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: workerEnv(cfg),
+    });
     worker = child;
     const fatal: string[] = [];
     const onLine = (line: string, out: NodeJS.WriteStream) => {
@@ -70,6 +73,7 @@ function createProgress(cfg: IndexerConfig, from: number, metrics: IndexerMetric
   let prev: ProgressSample = { at: Date.now(), height: from - 1, events: 0 };
   let now: ProgressSample = { ...prev };
   let ticks = 0;
+  let caughtUp = false;
   const pollHead = async () => {
     try {
       head = Number(BigInt(await rpcCall<string>(cfg.rpcUrl, 'eth_blockNumber', [], 3000)));
@@ -91,11 +95,13 @@ function createProgress(cfg: IndexerConfig, from: number, metrics: IndexerMetric
     onWorkerMessage(msg: WorkerMessage): void {
       if (msg.type !== 'batch') return;
       now = { at: Date.now(), height: msg.height, events: now.events + msg.events };
-      if (msg.isHead && !following) log(`caught up with the chain head at block ${msg.height}; following it`);
+      if (msg.isHead && !caughtUp) log(`caught up with the chain head at block ${msg.height}; following it`);
+      caughtUp ||= msg.isHead;
       following = msg.isHead;
     },
     restart(): void {
       following = false;
+      caughtUp = false;
     },
   };
 }
@@ -157,7 +163,7 @@ async function main(): Promise<void> {
   for (;;) {
     const started = Date.now();
     progress.restart();
-    const { code, fatal } = await runWorker(metrics, progress);
+    const { code, fatal } = await runWorker(cfg, metrics, progress);
     if (stopping || code === 0) process.exit(0);
     if (Date.now() - started > HEALTHY_MS) backoffMs = 1000;
     // The database tells whether the chain moved under the index (a deep reorg, a new chain);

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { TypeormDatabase } from '@subsquid/typeorm-store';
 import { readDeployment } from '../chain';
-import { exportSubsquidEnv, loadConfig } from './config';
+import { loadConfig } from './config';
 import { createBatchHandler, setupFamilies } from './handler';
 import type { WorkerMessage } from './metrics';
 import { createProcessor } from './processor';
@@ -12,7 +12,6 @@ import { createProcessor } from './processor';
 const cfg = loadConfig();
 const deployment = readDeployment(cfg.deploymentFile);
 const contracts = deployment.contracts;
-exportSubsquidEnv(cfg);
 const processor = createProcessor({
   rpcUrl: cfg.rpcUrl,
   rateLimit: cfg.rpcRateLimit,
