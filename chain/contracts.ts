@@ -3,8 +3,9 @@
  * @internal
  */
 import type { Abi, Hex } from 'viem';
-import { computeMarketAbi, forwarderAbi, gridTokenAbi, subnetRegistryAbi } from './artifacts/abis';
+import { computeMarketAbi, epochLedgerAbi, forwarderAbi, gridTokenAbi, subnetRegistryAbi } from './artifacts/abis';
 import computeMarketArtifact from './artifacts/ComputeMarket.json';
+import epochLedgerArtifact from './artifacts/EpochLedger.json';
 import forwarderArtifact from './artifacts/Forwarder.json';
 import gridTokenArtifact from './artifacts/GridToken.json';
 import subnetRegistryArtifact from './artifacts/SubnetRegistry.json';
@@ -19,4 +20,5 @@ export const artifacts = {
   Forwarder: { abi: forwarderAbi, bytecode: forwarderArtifact.bytecode as Hex },
   SubnetRegistry: { abi: subnetRegistryAbi, bytecode: subnetRegistryArtifact.bytecode as Hex },
   ComputeMarket: { abi: computeMarketAbi, bytecode: computeMarketArtifact.bytecode as Hex },
+  EpochLedger: { abi: epochLedgerAbi, bytecode: epochLedgerArtifact.bytecode as Hex },
 } as const;

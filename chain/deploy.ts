@@ -17,6 +17,7 @@ import {
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { artifacts } from './contracts';
+import { buildLedgerTxs } from './deploy-ledger';
 import type { Deployment } from './deployment';
 import { DeployError } from './errors';
 
@@ -45,6 +46,10 @@ export interface DeployProtocolParameters {
   usdPerToken?: bigint;
   /** Receipt wait limit; 60 s by default. */
   timeoutMs?: number;
+  /** Gets the EpochLedger's KEEPER_ROLE; Hardhat's account #9 (HARDHAT_KEEPER_KEY) by default. */
+  keeper?: Address;
+  /** Register the compute subnet (netuid 1); true by default. */
+  computeSubnet?: boolean;
 }
 
 /**
@@ -120,6 +125,20 @@ export async function deployProtocol(params: DeployProtocolParameters): Promise<
       },
     ];
 
+    // The intelligence layer last: the ledger's address follows from the transactions before it.
+    const ledger = addressAt(nonce + txs.length);
+    txs.push(
+      ...buildLedgerTxs({
+        deployer: account.address,
+        token,
+        registry,
+        ledger,
+        keeper: params.keeper,
+        registrationCost: params.registrationCost ?? DEFAULT_REGISTRATION_COST,
+        computeSubnet: params.computeSubnet,
+      }),
+    );
+
     const hashes: Hex[] = [];
     for (const tx of txs) {
       hashes.push(await wallet.sendTransaction({ chain: null, to: tx.to ?? null, data: tx.data, gas: tx.gas, nonce: nonce++ }));
@@ -135,7 +154,7 @@ export async function deployProtocol(params: DeployProtocolParameters): Promise<
       chainId,
       genesisHash: genesis.hash,
       startBlock: Number(receipts[0]!.blockNumber),
-      contracts: { token, forwarder, registry, market },
+      contracts: { token, forwarder, registry, market, ledger },
       deployer,
     };
   } catch (err) {

@@ -25,6 +25,7 @@ export const deploymentSchema = z.object({
     forwarder: address,
     registry: address,
     market: address,
+    ledger: address,
   }),
   deployer: address,
 });

@@ -63,3 +63,21 @@ export class SimulatorError extends ChainError {
 export class SimulatorConfigError extends ChainError {
   override name = 'SimulatorConfigError';
 }
+
+/** The epoch keeper failed: an RPC error, a reverted post, or a chain history it cannot reproduce. */
+export class KeeperError extends ChainError {
+  override name = 'KeeperError';
+  constructor(
+    message: string,
+    /** True when the next poll may succeed (RPC down, a race with a registration). */
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The keeper process's environment configuration is invalid. */
+export class KeeperConfigError extends ChainError {
+  override name = 'KeeperConfigError';
+}

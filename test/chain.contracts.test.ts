@@ -73,32 +73,33 @@ describe('contracts: named errors and payment math', () => {
   it('burns the registration cost and refuses a full subnet with SubnetFull', async () => {
     const registry = { address: d.contracts.registry, abi: subnetRegistryAbi } as const;
     const supplyBefore = await pub().readContract({ address: d.contracts.token, abi: gridTokenAbi, functionName: 'totalSupply' });
+    // netuid 1 is the compute subnet that deployProtocol registers; this one is 2.
     await send(wallet().writeContract({ ...registry, functionName: 'registerSubnet', args: ['tiny', 10] }));
     const supplyAfter = await pub().readContract({ address: d.contracts.token, abi: gridTokenAbi, functionName: 'totalSupply' });
     expect(supplyBefore - supplyAfter).toBe(parseEther('100'));
 
-    await send(wallet().writeContract({ ...registry, functionName: 'registerNeuron', args: [1, HOTKEYS[0]] }));
+    await send(wallet().writeContract({ ...registry, functionName: 'registerNeuron', args: [2, HOTKEYS[0]] }));
     await expect(
-      pub().simulateContract({ ...registry, account: ALICE, functionName: 'registerNeuron', args: [1, HOTKEYS[0]] }),
+      pub().simulateContract({ ...registry, account: ALICE, functionName: 'registerNeuron', args: [2, HOTKEYS[0]] }),
     ).rejects.toThrow(/HotkeyAlreadyRegistered/);
     await expect(
-      pub().simulateContract({ ...registry, account: BOB, functionName: 'registerNeuron', args: [1, HOTKEYS[0]] }),
+      pub().simulateContract({ ...registry, account: BOB, functionName: 'registerNeuron', args: [2, HOTKEYS[0]] }),
     ).rejects.toThrow(/HotkeyOwnedByOther/);
-    await send(wallet().writeContract({ ...registry, functionName: 'registerNeuron', args: [1, HOTKEYS[1]] }));
+    await send(wallet().writeContract({ ...registry, functionName: 'registerNeuron', args: [2, HOTKEYS[1]] }));
     await expect(
-      pub().simulateContract({ ...registry, account: ALICE, functionName: 'registerNeuron', args: [1, HOTKEYS[2]] }),
+      pub().simulateContract({ ...registry, account: ALICE, functionName: 'registerNeuron', args: [2, HOTKEYS[2]] }),
     ).rejects.toThrow(/SubnetFull/);
     await expect(
       pub().simulateContract({ ...registry, account: ALICE, functionName: 'registerNeuron', args: [9, HOTKEYS[2]] }),
     ).rejects.toThrow(/UnknownSubnet/);
     await expect(
-      pub().simulateContract({ ...registry, account: BOB, functionName: 'addStake', args: [HOTKEYS[2], 1, 1n] }),
+      pub().simulateContract({ ...registry, account: BOB, functionName: 'addStake', args: [HOTKEYS[2], 2, 1n] }),
     ).rejects.toThrow(/HotkeyNotRegistered/);
-    await send(wallet(BOB).writeContract({ ...registry, functionName: 'addStake', args: [HOTKEYS[0], 1, parseEther('5')] }));
+    await send(wallet(BOB).writeContract({ ...registry, functionName: 'addStake', args: [HOTKEYS[0], 2, parseEther('5')] }));
     await expect(
-      pub().simulateContract({ ...registry, account: BOB, functionName: 'removeStake', args: [HOTKEYS[0], 1, parseEther('6')] }),
+      pub().simulateContract({ ...registry, account: BOB, functionName: 'removeStake', args: [HOTKEYS[0], 2, parseEther('6')] }),
     ).rejects.toThrow(/InsufficientStake/);
-    await send(wallet(BOB).writeContract({ ...registry, functionName: 'removeStake', args: [HOTKEYS[0], 1, parseEther('5')] }));
+    await send(wallet(BOB).writeContract({ ...registry, functionName: 'removeStake', args: [HOTKEYS[0], 2, parseEther('5')] }));
     expect(await pub().readContract({ ...registry, functionName: 'totalStake' })).toBe(0n);
   });
 

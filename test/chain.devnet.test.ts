@@ -25,9 +25,10 @@ describe('devnet', () => {
     expect(devnet.rpcUrl).toBe(`http://127.0.0.1:${devnet.port}`);
     expect(await rpc(devnet.rpcUrl, 'eth_blockNumber')).toBe('0x0');
     const d = await deployProtocol({ rpcUrl: devnet.rpcUrl });
-    // Automine: one block per deployment transaction (4 deploys + 6 grants + oracle price).
+    // Automine: one block per deployment transaction (4 deploys + 6 grants + oracle price, then the
+    // ledger: deploy + 2 grants + setEpochLedger, and the compute subnet: mint, approve, register, mark).
     expect(d.startBlock).toBe(1);
-    expect(Number(await rpc(devnet.rpcUrl, 'eth_blockNumber'))).toBe(11);
+    expect(Number(await rpc(devnet.rpcUrl, 'eth_blockNumber'))).toBe(19);
     expect(d.contracts.token).toMatch(/^0x[0-9a-f]{40}$/);
     expect(d.genesisHash).toBe(((await rpc(devnet.rpcUrl, 'eth_getBlockByNumber', ['0x0', false])) as { hash: string }).hash);
   });

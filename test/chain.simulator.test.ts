@@ -61,7 +61,7 @@ describe('simulator on a devnet', () => {
 
     expect(m.round).toBe(ROUNDS);
     expect(await client.readContract({ ...registry, functionName: 'subnetCount' })).toBe(m.subnets.length);
-    expect(m.subnets).toHaveLength(3);
+    expect(m.subnets).toHaveLength(4); // the compute subnet (netuid 1) and the preset's 3
     let neurons = 0;
     for (const s of m.subnets) {
       expect(await client.readContract({ ...registry, functionName: 'neuronCount', args: [s.netuid] })).toBe(s.hotkeys.length);

@@ -1058,6 +1058,17 @@ export const subnetRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "ledger",
+        "type": "address"
+      }
+    ],
+    "name": "EpochLedgerAlreadySet",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint16",
         "name": "netuid",
         "type": "uint16"
@@ -1123,6 +1134,44 @@ export const subnetRegistryAbi = [
     "inputs": [
       {
         "internalType": "uint16",
+        "name": "alphaLow",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "alphaHigh",
+        "type": "uint16"
+      }
+    ],
+    "name": "InvalidAlphaRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "bondsMovingAverage",
+        "type": "uint32"
+      }
+    ],
+    "name": "InvalidBondsMovingAverage",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "maxAllowedValidators",
+        "type": "uint16"
+      }
+    ],
+    "name": "InvalidMaxAllowedValidators",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
         "name": "maxUids",
         "type": "uint16"
       }
@@ -1139,6 +1188,38 @@ export const subnetRegistryAbi = [
       }
     ],
     "name": "InvalidTempo",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "uid",
+        "type": "uint16"
+      }
+    ],
+    "name": "NoValidatorPermit",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotSubnetOwner",
     "type": "error"
   },
   {
@@ -1174,6 +1255,38 @@ export const subnetRegistryAbi = [
         "internalType": "uint16",
         "name": "netuid",
         "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "uid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "neuronCount",
+        "type": "uint16"
+      }
+    ],
+    "name": "UidOutOfRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      }
+    ],
+    "name": "UidsNotAscending",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
       }
     ],
     "name": "UnknownSubnet",
@@ -1196,6 +1309,43 @@ export const subnetRegistryAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "uids",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "values",
+        "type": "uint256"
+      }
+    ],
+    "name": "WeightsLengthMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "uid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint64",
+        "name": "nextAllowedBlock",
+        "type": "uint64"
+      }
+    ],
+    "name": "WeightsRateLimited",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ZeroAddress",
     "type": "error"
@@ -1204,6 +1354,115 @@ export const subnetRegistryAbi = [
     "inputs": [],
     "name": "ZeroAmount",
     "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      }
+    ],
+    "name": "ComputeSubnetSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint16",
+            "name": "tempo",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxUids",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxAllowedValidators",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "kappa",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "bondsMovingAverage",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "bondsPenalty",
+            "type": "uint16"
+          },
+          {
+            "internalType": "bool",
+            "name": "yuma3",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "liquidAlpha",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint16",
+            "name": "alphaLow",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "alphaHigh",
+            "type": "uint16"
+          },
+          {
+            "internalType": "int16",
+            "name": "alphaSigmoidSteepness",
+            "type": "int16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "activityCutoff",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "immunityPeriod",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "weightsRateLimit",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint256",
+            "name": "stakeThreshold",
+            "type": "uint256"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct ISubnetRegistry.Hyperparameters",
+        "name": "hyperparameters",
+        "type": "tuple"
+      }
+    ],
+    "name": "HyperparametersSet",
+    "type": "event"
   },
   {
     "anonymous": false,
@@ -1234,6 +1493,56 @@ export const subnetRegistryAbi = [
       }
     ],
     "name": "NeuronRegistered",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "cost",
+        "type": "uint256"
+      }
+    ],
+    "name": "NeuronRegistrationCostSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint16",
+        "name": "uid",
+        "type": "uint16"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "oldHotkey",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "newHotkey",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "coldkey",
+        "type": "address"
+      }
+    ],
+    "name": "NeuronReplaced",
     "type": "event"
   },
   {
@@ -1447,6 +1756,37 @@ export const subnetRegistryAbi = [
     "type": "event"
   },
   {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint16",
+        "name": "uid",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16[]",
+        "name": "uids",
+        "type": "uint16[]"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16[]",
+        "name": "values",
+        "type": "uint16[]"
+      }
+    ],
+    "name": "WeightsSet",
+    "type": "event"
+  },
+  {
     "inputs": [],
     "name": "DEFAULT_ADMIN_ROLE",
     "outputs": [
@@ -1454,6 +1794,19 @@ export const subnetRegistryAbi = [
         "internalType": "bytes32",
         "name": "",
         "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "DEFAULT_NEURON_REGISTRATION_COST",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -1497,12 +1850,269 @@ export const subnetRegistryAbi = [
   },
   {
     "inputs": [],
+    "name": "computeNetuid",
+    "outputs": [
+      {
+        "internalType": "uint16",
+        "name": "",
+        "type": "uint16"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "tempo",
+        "type": "uint16"
+      }
+    ],
+    "name": "defaultHyperparameters",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint16",
+            "name": "tempo",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxUids",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxAllowedValidators",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "kappa",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "bondsMovingAverage",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "bondsPenalty",
+            "type": "uint16"
+          },
+          {
+            "internalType": "bool",
+            "name": "yuma3",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "liquidAlpha",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint16",
+            "name": "alphaLow",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "alphaHigh",
+            "type": "uint16"
+          },
+          {
+            "internalType": "int16",
+            "name": "alphaSigmoidSteepness",
+            "type": "int16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "activityCutoff",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "immunityPeriod",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "weightsRateLimit",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint256",
+            "name": "stakeThreshold",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct ISubnetRegistry.Hyperparameters",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "defaultMaxUids",
     "outputs": [
       {
         "internalType": "uint16",
         "name": "",
         "type": "uint16"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "epochLedger",
+    "outputs": [
+      {
+        "internalType": "contract IEpochLedger",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      }
+    ],
+    "name": "epochPayees",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint16",
+        "name": "tempo",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint64",
+        "name": "subnetRegisteredAt",
+        "type": "uint64"
+      },
+      {
+        "internalType": "address[]",
+        "name": "coldkeys",
+        "type": "address[]"
+      },
+      {
+        "internalType": "uint64[]",
+        "name": "registeredAt",
+        "type": "uint64[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      }
+    ],
+    "name": "getHyperparameters",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint16",
+            "name": "tempo",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxUids",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxAllowedValidators",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "kappa",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "bondsMovingAverage",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "bondsPenalty",
+            "type": "uint16"
+          },
+          {
+            "internalType": "bool",
+            "name": "yuma3",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "liquidAlpha",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint16",
+            "name": "alphaLow",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "alphaHigh",
+            "type": "uint16"
+          },
+          {
+            "internalType": "int16",
+            "name": "alphaSigmoidSteepness",
+            "type": "int16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "activityCutoff",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "immunityPeriod",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "weightsRateLimit",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint256",
+            "name": "stakeThreshold",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct ISubnetRegistry.Hyperparameters",
+        "name": "",
+        "type": "tuple"
       }
     ],
     "stateMutability": "view",
@@ -1544,6 +2154,52 @@ export const subnetRegistryAbi = [
         "internalType": "struct SubnetRegistry.Neuron",
         "name": "",
         "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      }
+    ],
+    "name": "getNeurons",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "hotkey",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "coldkey",
+            "type": "address"
+          },
+          {
+            "internalType": "uint64",
+            "name": "registeredAtBlock",
+            "type": "uint64"
+          }
+        ],
+        "internalType": "struct SubnetRegistry.Neuron[]",
+        "name": "neurons",
+        "type": "tuple[]"
+      },
+      {
+        "internalType": "uint64[]",
+        "name": "lastUpdates",
+        "type": "uint64[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "stakes",
+        "type": "uint256[]"
       }
     ],
     "stateMutability": "view",
@@ -1622,6 +2278,35 @@ export const subnetRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "uid",
+        "type": "uint16"
+      }
+    ],
+    "name": "getWeights",
+    "outputs": [
+      {
+        "internalType": "uint16[]",
+        "name": "uids",
+        "type": "uint16[]"
+      },
+      {
+        "internalType": "uint16[]",
+        "name": "values",
+        "type": "uint16[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "role",
         "type": "bytes32"
@@ -1651,6 +2336,30 @@ export const subnetRegistryAbi = [
       }
     ],
     "name": "hasRole",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "uid",
+        "type": "uint16"
+      }
+    ],
+    "name": "hasValidatorPermit",
     "outputs": [
       {
         "internalType": "bool",
@@ -1729,6 +2438,30 @@ export const subnetRegistryAbi = [
         "internalType": "uint16",
         "name": "netuid",
         "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "uid",
+        "type": "uint16"
+      }
+    ],
+    "name": "lastUpdate",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
       }
     ],
     "name": "neuronCount",
@@ -1737,6 +2470,19 @@ export const subnetRegistryAbi = [
         "internalType": "uint16",
         "name": "",
         "type": "uint16"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "neuronRegistrationCost",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -1780,6 +2526,107 @@ export const subnetRegistryAbi = [
       }
     ],
     "name": "registerSubnet",
+    "outputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "string",
+        "name": "name",
+        "type": "string"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint16",
+            "name": "tempo",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxUids",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxAllowedValidators",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "kappa",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "bondsMovingAverage",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "bondsPenalty",
+            "type": "uint16"
+          },
+          {
+            "internalType": "bool",
+            "name": "yuma3",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "liquidAlpha",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint16",
+            "name": "alphaLow",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "alphaHigh",
+            "type": "uint16"
+          },
+          {
+            "internalType": "int16",
+            "name": "alphaSigmoidSteepness",
+            "type": "int16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "activityCutoff",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "immunityPeriod",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "weightsRateLimit",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint256",
+            "name": "stakeThreshold",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct ISubnetRegistry.Hyperparameters",
+        "name": "hp",
+        "type": "tuple"
+      }
+    ],
+    "name": "registerSubnetWithHyperparameters",
     "outputs": [
       {
         "internalType": "uint16",
@@ -1866,11 +2713,145 @@ export const subnetRegistryAbi = [
     "inputs": [
       {
         "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      }
+    ],
+    "name": "setComputeSubnet",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
         "name": "maxUids",
         "type": "uint16"
       }
     ],
     "name": "setDefaultMaxUids",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "contract IEpochLedger",
+        "name": "ledger",
+        "type": "address"
+      }
+    ],
+    "name": "setEpochLedger",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint16",
+            "name": "tempo",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxUids",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxAllowedValidators",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "kappa",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "bondsMovingAverage",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "bondsPenalty",
+            "type": "uint16"
+          },
+          {
+            "internalType": "bool",
+            "name": "yuma3",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "liquidAlpha",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint16",
+            "name": "alphaLow",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "alphaHigh",
+            "type": "uint16"
+          },
+          {
+            "internalType": "int16",
+            "name": "alphaSigmoidSteepness",
+            "type": "int16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "activityCutoff",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "immunityPeriod",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "weightsRateLimit",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint256",
+            "name": "stakeThreshold",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct ISubnetRegistry.Hyperparameters",
+        "name": "hp",
+        "type": "tuple"
+      }
+    ],
+    "name": "setHyperparameters",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "cost",
+        "type": "uint256"
+      }
+    ],
+    "name": "setNeuronRegistrationCost",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -1884,6 +2865,29 @@ export const subnetRegistryAbi = [
       }
     ],
     "name": "setRegistrationCost",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16[]",
+        "name": "uids",
+        "type": "uint16[]"
+      },
+      {
+        "internalType": "uint16[]",
+        "name": "values",
+        "type": "uint16[]"
+      }
+    ],
+    "name": "setWeights",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -4523,6 +5527,773 @@ export const computeMarketAbi = [
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  }
+] as const;
+
+export const epochLedgerAbi = [
+  {
+    "inputs": [
+      {
+        "internalType": "contract IMintableToken",
+        "name": "token_",
+        "type": "address"
+      },
+      {
+        "internalType": "contract IEpochRegistry",
+        "name": "registry_",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "admin",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "constructor"
+  },
+  {
+    "inputs": [],
+    "name": "AccessControlBadConfirmation",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "neededRole",
+        "type": "bytes32"
+      }
+    ],
+    "name": "AccessControlUnauthorizedAccount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "epochBlock",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint256",
+        "name": "currentBlock",
+        "type": "uint256"
+      }
+    ],
+    "name": "EpochBlockNotPast",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint64",
+        "name": "epochBlock",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "dueBlock",
+        "type": "uint64"
+      }
+    ],
+    "name": "EpochNotDue",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint256",
+        "name": "posted",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "registered",
+        "type": "uint256"
+      }
+    ],
+    "name": "NeuronCountMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "uid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint64",
+        "name": "registeredAt",
+        "type": "uint64"
+      }
+    ],
+    "name": "NeuronRegisteredAfterEpoch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      }
+    ],
+    "name": "UnknownSubnet",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ZeroAddress",
+    "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "epoch",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "block",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "inputsHash",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "emission",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "ownerCut",
+        "type": "uint256"
+      }
+    ],
+    "name": "EpochFinalized",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "epoch",
+        "type": "uint64"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint16",
+        "name": "uid",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "stakeWeight",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "consensus",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "incentive",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "dividends",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "validatorTrust",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "rank",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "trust",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "emission",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "validatorPermit",
+        "type": "bool"
+      }
+    ],
+    "name": "NeuronEpoch",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "previousAdminRole",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "newAdminRole",
+        "type": "bytes32"
+      }
+    ],
+    "name": "RoleAdminChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "sender",
+        "type": "address"
+      }
+    ],
+    "name": "RoleGranted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "sender",
+        "type": "address"
+      }
+    ],
+    "name": "RoleRevoked",
+    "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "DEFAULT_ADMIN_ROLE",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "EMISSION_PER_BLOCK",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "KEEPER_ROLE",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MINERS_PERCENT",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "VALIDATORS_PERCENT",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      }
+    ],
+    "name": "epochCount",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint64",
+        "name": "epoch",
+        "type": "uint64"
+      }
+    ],
+    "name": "getEpoch",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint64",
+            "name": "block",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint16",
+            "name": "neuronCount",
+            "type": "uint16"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "inputsHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "bondsHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint256",
+            "name": "emission",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "ownerCut",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct IEpochLedger.EpochRecord",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      }
+    ],
+    "name": "getRoleAdmin",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "grantRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "hasRole",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      }
+    ],
+    "name": "lastEpochBlock",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint64",
+        "name": "epochBlock",
+        "type": "uint64"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "inputsHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "bondsHash",
+        "type": "bytes32"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint16",
+            "name": "stakeWeight",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "consensus",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "incentive",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "dividends",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "validatorTrust",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "rank",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "trust",
+            "type": "uint16"
+          },
+          {
+            "internalType": "bool",
+            "name": "validatorPermit",
+            "type": "bool"
+          }
+        ],
+        "internalType": "struct IEpochLedger.NeuronResult[]",
+        "name": "neurons",
+        "type": "tuple[]"
+      }
+    ],
+    "name": "postEpoch",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "epoch",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      }
+    ],
+    "name": "pruningScores",
+    "outputs": [
+      {
+        "internalType": "uint256[16]",
+        "name": "words",
+        "type": "uint256[16]"
+      },
+      {
+        "internalType": "uint64",
+        "name": "epochBlock",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "registry",
+    "outputs": [
+      {
+        "internalType": "contract IEpochRegistry",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "callerConfirmation",
+        "type": "address"
+      }
+    ],
+    "name": "renounceRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "revokeRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes4",
+        "name": "interfaceId",
+        "type": "bytes4"
+      }
+    ],
+    "name": "supportsInterface",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "token",
+    "outputs": [
+      {
+        "internalType": "contract IMintableToken",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      }
+    ],
+    "name": "validatorPermits",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "bits",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint64",
+        "name": "epochBlock",
+        "type": "uint64"
       }
     ],
     "stateMutability": "view",

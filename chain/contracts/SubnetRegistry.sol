@@ -7,6 +7,7 @@ import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol"
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ISubnetRegistry} from "./interfaces/ISubnetRegistry.sol";
+import {IEpochLedger} from "./interfaces/IEpochLedger.sol";
 
 interface IBurnableToken is IERC20 {
     function burnFrom(address account, uint256 amount) external;
@@ -15,6 +16,14 @@ interface IBurnableToken is IERC20 {
 /// Subnets, their neurons (uid slots) and stake per (coldkey, hotkey, netuid).
 /// Callers are resolved with _msgSender() so that requests relayed by the trusted forwarder act
 /// for the user who signed them.
+///
+/// Replacement of a neuron (a full subnet, see registerNeuron): the new hotkey takes the uid with
+/// an empty weight row and LastUpdate = its registration block; the old hotkey loses its uid (it
+/// can register again later). Stake is never moved: it stays in the (coldkey, old hotkey, netuid)
+/// positions, still counted in hotkeyStake/subnetStake, and its coldkeys can remove it as usual;
+/// it only stops counting in epochs, which read the stake of the hotkeys that hold uids. The uid's
+/// permit and bonds are the ledger's and the keeper's: a neuron registered after the last epoch's
+/// block holds no permit and no bond row, whatever the uid's previous holder had.
 contract SubnetRegistry is ISubnetRegistry, AccessControl, ERC2771Context {
     using SafeERC20 for IERC20;
 
@@ -48,12 +57,31 @@ contract SubnetRegistry is ISubnetRegistry, AccessControl, ERC2771Context {
     error HotkeyNotRegistered(uint16 netuid, address hotkey);
     error InsufficientStake(uint256 available, uint256 requested);
     error UnknownUid(uint16 netuid, uint16 uid);
+    error NotSubnetOwner(uint16 netuid, address caller);
+    error InvalidMaxAllowedValidators(uint16 maxAllowedValidators);
+    error InvalidBondsMovingAverage(uint32 bondsMovingAverage);
+    error InvalidAlphaRange(uint16 alphaLow, uint16 alphaHigh);
+    error EpochLedgerAlreadySet(address ledger);
+    error WeightsLengthMismatch(uint256 uids, uint256 values);
+    error NoValidatorPermit(uint16 netuid, uint16 uid);
+    error WeightsRateLimited(uint16 netuid, uint16 uid, uint64 nextAllowedBlock);
+    error UidsNotAscending(uint256 index);
+    error UidOutOfRange(uint16 netuid, uint16 uid, uint16 neuronCount);
+
+    /// Burned per neuron registration unless the admin changes it (1 GRID).
+    uint256 public constant DEFAULT_NEURON_REGISTRATION_COST = 1e18;
 
     IBurnableToken public immutable token;
     /// Token burned by registerSubnet (the registrant must approve this contract for it).
     uint256 public registrationCost;
     /// uid slots given to subnets registered from now on.
     uint16 public defaultMaxUids = MAX_UIDS;
+    /// Token burned by registerNeuron (the coldkey must approve this contract for it).
+    uint256 public neuronRegistrationCost = DEFAULT_NEURON_REGISTRATION_COST;
+    /// Where permits and pruning scores come from; set once by the admin (none: no permits).
+    IEpochLedger public epochLedger;
+    /// The subnet whose miners are the compute market's providers (0: none).
+    uint16 public computeNetuid;
 
     uint16 public subnetCount;
     uint256 public totalStake;
@@ -68,6 +96,16 @@ contract SubnetRegistry is ISubnetRegistry, AccessControl, ERC2771Context {
     mapping(address coldkey => mapping(address hotkey => mapping(uint16 netuid => uint256))) public stakeOf;
     mapping(uint16 netuid => mapping(address hotkey => uint256)) public hotkeyStake;
     mapping(uint16 netuid => uint256) public subnetStake;
+
+    struct WeightRow {
+        uint16[] uids;
+        uint16[] values;
+    }
+
+    mapping(uint16 netuid => Hyperparameters) private _hyperparameters;
+    /// Block of the uid's last setWeights; its registration block until then (FORMAT.md §2).
+    mapping(uint16 netuid => mapping(uint16 uid => uint64)) private _lastUpdate;
+    mapping(uint16 netuid => mapping(uint16 uid => WeightRow)) private _weights;
 
     constructor(IBurnableToken token_, address trustedForwarder, uint256 registrationCost_, address admin)
         ERC2771Context(trustedForwarder)
@@ -89,27 +127,105 @@ contract SubnetRegistry is ISubnetRegistry, AccessControl, ERC2771Context {
         defaultMaxUids = maxUids;
     }
 
+    function setNeuronRegistrationCost(uint256 cost) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        neuronRegistrationCost = cost;
+        emit NeuronRegistrationCostSet(cost);
+    }
+
+    /// Once: the ledger and the registry read each other, so one of them learns the other's address late.
+    function setEpochLedger(IEpochLedger ledger) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(ledger) == address(0)) revert ZeroAddress();
+        if (address(epochLedger) != address(0)) revert EpochLedgerAlreadySet(address(epochLedger));
+        epochLedger = ledger;
+    }
+
+    /// Marks `netuid` as the compute subnet: providers register their hotkey there as a neuron and
+    /// its validators weight them by their work in the compute market.
+    function setComputeSubnet(uint16 netuid) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _subnet(netuid);
+        computeNetuid = netuid;
+        emit ComputeSubnetSet(netuid);
+    }
+
     // ---- subnets and neurons ----
 
+    /// Registers a subnet with defaultHyperparameters(tempo).
     function registerSubnet(string calldata name, uint16 tempo) external returns (uint16 netuid) {
+        return _registerSubnet(name, defaultHyperparameters(tempo));
+    }
+
+    function registerSubnetWithHyperparameters(string calldata name, Hyperparameters calldata hp) external returns (uint16 netuid) {
+        return _registerSubnet(name, hp);
+    }
+
+    /// Subtensor's defaults where it has one (kappa 0.5, bonds EMA 0.9, full penalty, immunity 4096,
+    /// activity cutoff 5000), 64 validator permits, and a weights rate limit of 100 blocks.
+    function defaultHyperparameters(uint16 tempo) public view returns (Hyperparameters memory) {
+        uint16 maxUids = defaultMaxUids;
+        return Hyperparameters({
+            tempo: tempo,
+            maxUids: maxUids,
+            maxAllowedValidators: maxUids < 64 ? maxUids : 64,
+            kappa: 32767,
+            bondsMovingAverage: 900_000,
+            bondsPenalty: 65535,
+            yuma3: false,
+            liquidAlpha: false,
+            alphaLow: 45875,
+            alphaHigh: 58982,
+            alphaSigmoidSteepness: 1000,
+            activityCutoff: 5000,
+            immunityPeriod: 4096,
+            weightsRateLimit: 100,
+            stakeThreshold: 0
+        });
+    }
+
+    /// Changes every hyperparameter of `netuid` at once; only its owner may.
+    function setHyperparameters(uint16 netuid, Hyperparameters calldata hp) external {
+        Subnet storage s = _subnet(netuid);
+        if (_msgSender() != s.owner) revert NotSubnetOwner(netuid, _msgSender());
+        _checkHyperparameters(hp, s.neuronCount);
+        s.tempo = hp.tempo;
+        s.maxUids = hp.maxUids;
+        _hyperparameters[netuid] = hp;
+        emit HyperparametersSet(netuid, hp);
+    }
+
+    function _registerSubnet(string calldata name, Hyperparameters memory hp) private returns (uint16 netuid) {
         if (bytes(name).length == 0) revert EmptyName();
-        if (tempo == 0) revert InvalidTempo(tempo);
+        _checkHyperparameters(hp, 0);
         address owner = _msgSender();
         uint256 cost = registrationCost;
         if (cost > 0) token.burnFrom(owner, cost);
         netuid = ++subnetCount;
         _subnets[netuid] = Subnet({
             owner: owner,
-            tempo: tempo,
-            maxUids: defaultMaxUids,
+            tempo: hp.tempo,
+            maxUids: hp.maxUids,
             neuronCount: 0,
             registeredAtBlock: uint64(block.number),
             name: name
         });
-        emit SubnetRegistered(netuid, owner, name, tempo, cost);
+        _hyperparameters[netuid] = hp;
+        emit SubnetRegistered(netuid, owner, name, hp.tempo, cost);
+        emit HyperparametersSet(netuid, hp);
     }
 
-    /// Registers `hotkey` on `netuid` for the calling coldkey, in the next free uid slot.
+    function _checkHyperparameters(Hyperparameters memory hp, uint16 neuronCount_) private pure {
+        if (hp.tempo == 0) revert InvalidTempo(hp.tempo);
+        // A subnet never shrinks below its registered neurons: uids are never freed, only replaced.
+        if (hp.maxUids == 0 || hp.maxUids > MAX_UIDS || hp.maxUids < neuronCount_) revert InvalidMaxUids(hp.maxUids);
+        if (hp.maxAllowedValidators == 0 || hp.maxAllowedValidators > hp.maxUids) {
+            revert InvalidMaxAllowedValidators(hp.maxAllowedValidators);
+        }
+        if (hp.bondsMovingAverage > 1_000_000) revert InvalidBondsMovingAverage(hp.bondsMovingAverage);
+        if (hp.alphaLow > hp.alphaHigh) revert InvalidAlphaRange(hp.alphaLow, hp.alphaHigh);
+    }
+
+    /// Registers `hotkey` on `netuid` for the calling coldkey, burning neuronRegistrationCost: in
+    /// the next free uid slot, or, when the subnet is full, in the slot of the non-immune neuron
+    /// with the lowest pruning score (SubnetFull when every neuron is still immune).
     function registerNeuron(uint16 netuid, address hotkey) external returns (uint16 uid) {
         Subnet storage s = _subnet(netuid);
         if (hotkey == address(0)) revert ZeroAddress();
@@ -118,12 +234,90 @@ contract SubnetRegistry is ISubnetRegistry, AccessControl, ERC2771Context {
         if (owner == address(0)) hotkeyOwner[hotkey] = coldkey;
         else if (owner != coldkey) revert HotkeyOwnedByOther(hotkey, owner);
         if (_uidPlusOne[netuid][hotkey] != 0) revert HotkeyAlreadyRegistered(netuid, hotkey);
-        // Pruning replaces the weakest neuron once full; until that exists, a full subnet refuses.
-        if (s.neuronCount >= s.maxUids) revert SubnetFull(netuid, s.maxUids);
-        uid = s.neuronCount++;
+        uint256 cost = neuronRegistrationCost;
+        if (cost > 0) token.burnFrom(coldkey, cost);
+        if (s.neuronCount < s.maxUids) {
+            uid = s.neuronCount++;
+        } else {
+            uid = _uidToPrune(netuid, s);
+            address oldHotkey = _neurons[netuid][uid].hotkey;
+            delete _uidPlusOne[netuid][oldHotkey];
+            delete _weights[netuid][uid];
+            emit NeuronReplaced(netuid, uid, oldHotkey, hotkey, coldkey);
+        }
         _neurons[netuid][uid] = Neuron({hotkey: hotkey, coldkey: coldkey, registeredAtBlock: uint64(block.number)});
         _uidPlusOne[netuid][hotkey] = uid + 1;
+        _lastUpdate[netuid][uid] = uint64(block.number);
         emit NeuronRegistered(netuid, uid, hotkey, coldkey);
+    }
+
+    /// Subtensor's get_neuron_to_prune: among neurons out of immunity (registered at least
+    /// immunityPeriod blocks ago), the lowest pruning score of the last epoch; ties go to the oldest
+    /// registration, then the lowest uid. A neuron registered after that epoch scores 0.
+    function _uidToPrune(uint16 netuid, Subnet storage s) private view returns (uint16 best) {
+        uint256[16] memory words;
+        uint64 epochBlock;
+        if (address(epochLedger) != address(0)) (words, epochBlock) = epochLedger.pruningScores(netuid);
+        uint64 immunity = _hyperparameters[netuid].immunityPeriod;
+        bool found;
+        uint256 bestScore;
+        uint64 bestRegistered;
+        for (uint16 uid = 0; uid < s.neuronCount; uid++) {
+            uint64 registered = _neurons[netuid][uid].registeredAtBlock;
+            if (block.number - registered < immunity) continue;
+            uint256 score = registered > epochBlock ? 0 : (words[uid >> 4] >> (16 * (uid & 15))) & 0xffff;
+            if (!found || score < bestScore || (score == bestScore && registered < bestRegistered)) {
+                (found, best, bestScore, bestRegistered) = (true, uid, score, registered);
+            }
+        }
+        if (!found) revert SubnetFull(netuid, s.maxUids);
+    }
+
+    // ---- weights ----
+
+    /// Sets the caller's (a hotkey's) weight row on `netuid`, stored as subtensor stores it: each
+    /// value max-upscaled so the row's largest becomes 65535. Needs a validator permit from the last
+    /// epoch, uids strictly ascending and registered, and weightsRateLimit blocks since LastUpdate.
+    function setWeights(uint16 netuid, uint16[] calldata uids, uint16[] calldata values) external {
+        uint16 n = _subnet(netuid).neuronCount;
+        uint16 uid = _weightSetter(netuid);
+        if (uids.length != values.length) revert WeightsLengthMismatch(uids.length, values.length);
+        uint16 maxValue;
+        for (uint256 k = 0; k < uids.length; k++) {
+            if (uids[k] >= n) revert UidOutOfRange(netuid, uids[k], n);
+            if (k > 0 && uids[k] <= uids[k - 1]) revert UidsNotAscending(k);
+            if (values[k] > maxValue) maxValue = values[k];
+        }
+        uint16[] memory stored = new uint16[](values.length);
+        for (uint256 k = 0; k < values.length; k++) stored[k] = _maxUpscale(values[k], maxValue);
+        WeightRow storage row = _weights[netuid][uid];
+        row.uids = uids;
+        row.values = stored;
+        _lastUpdate[netuid][uid] = uint64(block.number);
+        emit WeightsSet(netuid, uid, uids, stored);
+    }
+
+    /// The caller's uid, if it may set weights now: registered, holding a permit, not rate-limited.
+    function _weightSetter(uint16 netuid) private view returns (uint16 uid) {
+        address hotkey = _msgSender();
+        uint16 p = _uidPlusOne[netuid][hotkey];
+        if (p == 0) revert HotkeyNotRegistered(netuid, hotkey);
+        uid = p - 1;
+        if (!hasValidatorPermit(netuid, uid)) revert NoValidatorPermit(netuid, uid);
+        uint64 last = _lastUpdate[netuid][uid];
+        uint64 limit = _hyperparameters[netuid].weightsRateLimit;
+        // Subtensor's check_rate_limit: current - last >= limit (a LastUpdate of 0 never limits).
+        if (last != 0 && block.number - last < limit) revert WeightsRateLimited(netuid, uid, last + limit);
+    }
+
+    /// vec_u16_max_upscale_to_u16 in the chain's own I32F32 steps (FORMAT.md §1), so that stored
+    /// rows are bit-identical to subtensor's: above 32768 the chain divides first, which rounds
+    /// differently from the exact round(v * 65535 / m).
+    function _maxUpscale(uint16 v, uint16 m) private pure returns (uint16) {
+        if (m == 0) return 0;
+        uint256 bits = m > 32768 ? uint256(v) * ((uint256(65535) << 32) / m) : (uint256(v) * 65535 << 32) / m;
+        uint256 r = (bits + (1 << 31)) >> 32; // round half away from zero (positive values)
+        return r > 65535 ? 65535 : uint16(r);
     }
 
     // ---- stake ----
@@ -162,6 +356,71 @@ contract SubnetRegistry is ISubnetRegistry, AccessControl, ERC2771Context {
     }
 
     // ---- views ----
+
+    /// Permit of the last posted epoch, held only by a neuron that already held the uid at that
+    /// epoch's block: a neuron registered since then does not inherit its uid's permit.
+    function hasValidatorPermit(uint16 netuid, uint16 uid) public view returns (bool) {
+        if (address(epochLedger) == address(0)) return false;
+        (uint256 bits, uint64 epochBlock) = epochLedger.validatorPermits(netuid);
+        if (epochBlock == 0 || (bits >> uid) & 1 == 0) return false;
+        return _neurons[netuid][uid].registeredAtBlock <= epochBlock;
+    }
+
+    function getHyperparameters(uint16 netuid) external view returns (Hyperparameters memory) {
+        _subnet(netuid);
+        return _hyperparameters[netuid];
+    }
+
+    function getWeights(uint16 netuid, uint16 uid) external view returns (uint16[] memory uids, uint16[] memory values) {
+        Subnet storage s = _subnet(netuid);
+        if (uid >= s.neuronCount) revert UnknownUid(netuid, uid);
+        WeightRow storage row = _weights[netuid][uid];
+        return (row.uids, row.values);
+    }
+
+    function lastUpdate(uint16 netuid, uint16 uid) external view returns (uint64) {
+        Subnet storage s = _subnet(netuid);
+        if (uid >= s.neuronCount) revert UnknownUid(netuid, uid);
+        return _lastUpdate[netuid][uid];
+    }
+
+    /// Everything an epoch reads per uid except weights (the keeper's view): neurons in uid order,
+    /// their LastUpdate blocks and the stake of each uid's hotkey.
+    function getNeurons(uint16 netuid)
+        external
+        view
+        returns (Neuron[] memory neurons, uint64[] memory lastUpdates, uint256[] memory stakes)
+    {
+        Subnet storage s = _subnet(netuid);
+        uint16 n = s.neuronCount;
+        neurons = new Neuron[](n);
+        lastUpdates = new uint64[](n);
+        stakes = new uint256[](n);
+        for (uint16 uid = 0; uid < n; uid++) {
+            Neuron memory nr = _neurons[netuid][uid];
+            neurons[uid] = nr;
+            lastUpdates[uid] = _lastUpdate[netuid][uid];
+            stakes[uid] = hotkeyStake[netuid][nr.hotkey];
+        }
+    }
+
+    /// What the ledger needs to pay an epoch: the owner, the tempo, and per uid the coldkey and
+    /// registration block (one storage slot each, to keep a 256-uid post cheap).
+    function epochPayees(uint16 netuid)
+        external
+        view
+        returns (address owner, uint16 tempo, uint64 subnetRegisteredAt, address[] memory coldkeys, uint64[] memory registeredAt)
+    {
+        Subnet storage s = _subnet(netuid);
+        uint16 n = s.neuronCount;
+        coldkeys = new address[](n);
+        registeredAt = new uint64[](n);
+        for (uint16 uid = 0; uid < n; uid++) {
+            Neuron storage nr = _neurons[netuid][uid];
+            (coldkeys[uid], registeredAt[uid]) = (nr.coldkey, nr.registeredAtBlock);
+        }
+        return (s.owner, s.tempo, s.registeredAtBlock, coldkeys, registeredAt);
+    }
 
     function neuronCount(uint16 netuid) external view returns (uint16) {
         return _subnet(netuid).neuronCount;

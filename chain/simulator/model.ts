@@ -84,6 +84,8 @@ export interface JobModel {
 export interface SimModel {
   round: number;
   registrationCost: bigint;
+  /** Burned per neuron registration (SubnetRegistry.neuronRegistrationCost). */
+  neuronRegistrationCost: bigint;
   usdPerToken: bigint;
   balances: Map<Address, bigint>;
   approvals: Set<string>;
@@ -106,14 +108,21 @@ export class ModelError extends Error {
   override name = 'ModelError';
 }
 
-export function createModel(params: { registrationCost: bigint; usdPerToken: bigint }): SimModel {
+export function createModel(params: {
+  registrationCost: bigint;
+  usdPerToken: bigint;
+  neuronRegistrationCost?: bigint;
+  /** Subnets the deployment already has (the compute subnet). */
+  subnets?: SubnetModel[];
+}): SimModel {
   return {
     round: 0,
     registrationCost: params.registrationCost,
+    neuronRegistrationCost: params.neuronRegistrationCost ?? 0n,
     usdPerToken: params.usdPerToken,
     balances: new Map(),
     approvals: new Set(),
-    subnets: [],
+    subnets: params.subnets ?? [],
     hotkeyOwner: new Map(),
     stakes: new Map(),
     hotkeyStake: new Map(),
@@ -182,6 +191,7 @@ export function applyAction(m: SimModel, a: Action): void {
       if (owner && owner !== a.from) throw new ModelError(`hotkey ${a.hotkey} belongs to ${owner}`);
       if (s.hotkeys.includes(a.hotkey)) throw new ModelError(`hotkey ${a.hotkey} already on subnet ${a.netuid}`);
       if (s.hotkeys.length >= 256) throw new ModelError(`subnet ${a.netuid} is full`);
+      debit(m, a.from, m.neuronRegistrationCost, 'registry');
       m.hotkeyOwner.set(a.hotkey, a.from);
       s.hotkeys.push(a.hotkey);
       return;
@@ -250,4 +260,14 @@ function changeStake(m: SimModel, coldkey: Address, hotkey: Address, netuid: num
   m.hotkeyStake.set(hk, (m.hotkeyStake.get(hk) ?? 0n) + delta);
   m.subnetStake.set(netuid, (m.subnetStake.get(netuid) ?? 0n) + delta);
   m.totalStake += delta;
+}
+
+/** Credits what an epoch minted: each uid's emission to its hotkey's coldkey, the rest to the owner. */
+export function creditEpoch(m: SimModel, netuid: number, emission: readonly bigint[], ownerCut: bigint): void {
+  const s = m.subnets[netuid - 1];
+  if (!s) throw new ModelError(`unknown subnet ${netuid}`);
+  emission.forEach((e, uid) => {
+    if (e > 0n) credit(m, m.hotkeyOwner.get(s.hotkeys[uid]!)!, e);
+  });
+  if (ownerCut > 0n) credit(m, s.owner, ownerCut);
 }

@@ -22,7 +22,7 @@ import { HARDHAT_ACCOUNT0_KEY } from '../deploy';
 import type { Deployment } from '../deployment';
 import { SimulatorError } from '../errors';
 import { buildActors, type SimActors, sendingActors } from './actors';
-import { type Action, createModel, ModelError, type SimModel } from './model';
+import { type Action, createModel, ModelError, type SimModel, type SubnetModel } from './model';
 import { type PlanContext, planRound, planSetup } from './planner';
 import { type PresetName, presets, type SimPreset } from './presets';
 import { createRng, deriveSeed, type Rng } from './prng';
@@ -220,17 +220,25 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
     if (isSetUp) return;
     const chainId = await client.getChainId();
     if (chainId !== deployment.chainId) throw new SimulatorError(`RPC chain id ${chainId} != deployment chain id ${deployment.chainId}`);
-    const [registrationCost, usdPerToken, subnetCount, marketCount] = await Promise.all([
+    const [registrationCost, neuronRegistrationCost, computeNetuid, usdPerToken, subnetCount, marketCount] = await Promise.all([
       client.readContract({ address: registry, abi: artifacts.SubnetRegistry.abi, functionName: 'registrationCost' }),
+      client.readContract({ address: registry, abi: artifacts.SubnetRegistry.abi, functionName: 'neuronRegistrationCost' }),
+      client.readContract({ address: registry, abi: artifacts.SubnetRegistry.abi, functionName: 'computeNetuid' }),
       client.readContract({ address: market, abi: artifacts.ComputeMarket.abi, functionName: 'usdPerToken' }),
       client.readContract({ address: registry, abi: artifacts.SubnetRegistry.abi, functionName: 'subnetCount' }),
       client.readContract({ address: market, abi: artifacts.ComputeMarket.abi, functionName: 'marketCount' }),
     ]);
     // The model starts empty, so it can only follow a deployment nobody has used yet.
-    if (subnetCount !== 0 || marketCount !== 0) {
+    // (deployProtocol registers the compute subnet, netuid 1.)
+    if (subnetCount !== (computeNetuid === 0 ? 0 : 1) || marketCount !== 0) {
       throw new SimulatorError(`deployment already has ${subnetCount} subnets and ${marketCount} markets; the simulator needs a fresh one`);
     }
-    model = createModel({ registrationCost, usdPerToken });
+    const subnets: SubnetModel[] = [];
+    if (computeNetuid !== 0) {
+      const s = await client.readContract({ address: registry, abi: artifacts.SubnetRegistry.abi, functionName: 'getSubnet', args: [1] });
+      subnets.push({ netuid: 1, owner: s.owner.toLowerCase() as Address, name: s.name, tempo: s.tempo, hotkeys: [] });
+    }
+    model = createModel({ registrationCost, neuronRegistrationCost, usdPerToken, subnets });
     try {
       await Promise.all(
         sendingActors(actors).map((a) =>

@@ -4,7 +4,7 @@
  * runEpoch with bonds and permits carried from the previous replayed epoch, and return what the
  * ledger should have emitted. Shares no code with chain/keeper except the documented hash encoding.
  */
-import { type Address, type Hex, parseEventLogs, type PublicClient } from 'viem';
+import { type Address, type Hex, type PublicClient, parseEventLogs } from 'viem';
 import { type ChainHyperparameters, epochLedgerAbi, hashBonds, hashEpochInputs, subnetRegistryAbi } from '../../chain';
 import { runEpoch, type SparseU16Row, splitEmission } from '../../chain/yuma';
 
@@ -25,6 +25,7 @@ export interface ReplayedEpoch {
   epoch: number;
   block: number;
   inputsHash: Hex;
+  /** Posted epochs: '0x' (the ledger stores it, no event carries it); replayed: the hash of the bond rows. */
   bondsHash: Hex;
   neurons: ReplayedNeuron[];
   ownerCut: bigint;
@@ -137,7 +138,14 @@ export async function replayEpochsFromLogs(
     };
     const total = BigInt(hp.tempo) * 10n ** 18n;
     const r = runEpoch(
-      { stake, lastUpdate: inputs.lastUpdate, registeredAt: inputs.registeredAt, weights: inputs.weights, bonds: bondsIn, validatorPermit: permitIn },
+      {
+        stake,
+        lastUpdate: inputs.lastUpdate,
+        registeredAt: inputs.registeredAt,
+        weights: inputs.weights,
+        bonds: bondsIn,
+        validatorPermit: permitIn,
+      },
       {
         hyperparameters: {
           kappa: hp.kappa,
@@ -183,5 +191,5 @@ export async function replayEpochsFromLogs(
     prevBlock = p.block;
     prevBondsHash = bondsHash;
   }
-  return { posted: posted.map((p) => ({ ...p, bondsHash: '0x' })), replayed: replayed.map((r) => ({ ...r, bondsHash: '0x' })) };
+  return { posted, replayed };
 }

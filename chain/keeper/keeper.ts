@@ -1,0 +1,256 @@
+/**
+ * The keeper's I/O: every `tempo` blocks per subnet it reads the subnet's state at one block from
+ * the registry's views, runs Yuma (epoch.ts) and posts the results to the EpochLedger.
+ *
+ * Bonds and permits are carried in memory from one epoch to the next. On start (or whenever the
+ * ledger holds epochs the keeper has not computed, e.g. after a restart) it replays the subnet's
+ * posted epochs from the first, reading each one's inputs at its block (the devnet keeps every
+ * block's state), and checks each replayed epoch against the posted inputsHash and bondsHash.
+ */
+import {
+  type Address,
+  BaseError,
+  ContractFunctionRevertedError,
+  createPublicClient,
+  createWalletClient,
+  type Hex,
+  http,
+  type PublicClient,
+} from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import type { SparseU16Row } from '../yuma';
+import { artifacts } from '../contracts';
+import { HARDHAT_KEEPER_KEY } from '../deploy-ledger';
+import type { Deployment } from '../deployment';
+import { KeeperError } from '../errors';
+import { type BuiltEpoch, buildEpoch, buildPermits, buildPreviousBonds, type EpochInputs, ZERO_HASH } from './epoch';
+
+export interface CreateKeeperParameters {
+  rpcUrl: string;
+  deployment: Deployment;
+  /** Holds the ledger's KEEPER_ROLE; Hardhat's account #9 (HARDHAT_KEEPER_KEY) by default. */
+  keeperKey?: Hex;
+  /** Limit for a post's receipt; 60 s by default. */
+  receiptTimeoutMs?: number;
+}
+
+export interface PostedEpoch {
+  netuid: number;
+  epoch: number;
+  block: number;
+  txHash: Hex;
+  gasUsed: bigint;
+  built: BuiltEpoch;
+  inputs: EpochInputs;
+}
+
+export interface KeeperRunParameters {
+  signal?: AbortSignal;
+  /** Pause between polls; 1000 ms by default. */
+  pollMs?: number;
+  onPosted?: (p: PostedEpoch) => void;
+  /** Called with retryable errors; the keeper polls again after them. Others end run(). */
+  onRetry?: (err: KeeperError) => void;
+}
+
+export interface Keeper {
+  /** Posts every epoch that is due at the current head (at most one per subnet), in netuid order. */
+  tick(): Promise<PostedEpoch[]>;
+  /** Polls until the signal aborts or a non-retryable error. */
+  run(params?: KeeperRunParameters): Promise<void>;
+  /** Reads the inputs of `netuid`'s epoch `epoch` as of the end of `block`. */
+  readInputs(netuid: number, block: number, epoch: number): Promise<EpochInputs>;
+  readonly address: Address;
+}
+
+/** What the keeper carries from a subnet's last epoch to its next. */
+interface Carried {
+  epoch: number;
+  block: number;
+  bondsHash: Hex;
+  bonds: SparseU16Row[];
+  permits: boolean[];
+}
+
+const NONE: Carried = { epoch: 0, block: 0, bondsHash: ZERO_HASH, bonds: [], permits: [] };
+
+/** Reverts that a later poll can get past: the keeper raced a registration or read too early. */
+const RETRYABLE_REVERTS = new Set(['NeuronRegisteredAfterEpoch', 'NeuronCountMismatch', 'EpochBlockNotPast', 'EpochNotDue']);
+
+export function createKeeper(params: CreateKeeperParameters): Keeper {
+  const { deployment } = params;
+  const { registry, ledger } = deployment.contracts;
+  const account = privateKeyToAccount(params.keeperKey ?? HARDHAT_KEEPER_KEY);
+  // batch: one epoch's reads (up to 256 weight rows) travel in one HTTP request.
+  const client: PublicClient = createPublicClient({ transport: http(params.rpcUrl, { batch: { batchSize: 1024 }, retryCount: 0 }) });
+  const wallet = createWalletClient({ account, transport: http(params.rpcUrl, { retryCount: 0 }) });
+  const registryAbi = artifacts.SubnetRegistry.abi;
+  const ledgerAbi = artifacts.EpochLedger.abi;
+  const carried = new Map<number, Carried>();
+
+  const rpcError = (what: string, cause: unknown) =>
+    cause instanceof KeeperError ? cause : new KeeperError(`${what}: ${shortMessage(cause)}`, true, { cause });
+
+  const readInputs = async (netuid: number, block: number, epoch: number, prev: Carried = NONE): Promise<EpochInputs> => {
+    const at = { blockNumber: BigInt(block) } as const;
+    const [[neurons, lastUpdates, stakes], hp] = await Promise.all([
+      client.readContract({ address: registry, abi: registryAbi, functionName: 'getNeurons', args: [netuid], ...at }),
+      client.readContract({ address: registry, abi: registryAbi, functionName: 'getHyperparameters', args: [netuid], ...at }),
+    ]);
+    const weights = await Promise.all(
+      neurons.map((_, uid) =>
+        client.readContract({ address: registry, abi: registryAbi, functionName: 'getWeights', args: [netuid, uid], ...at }),
+      ),
+    );
+    const registeredAt = neurons.map((n) => Number(n.registeredAtBlock));
+    return {
+      netuid,
+      epoch,
+      block,
+      hyperparameters: { ...hp },
+      hotkeys: neurons.map((n) => n.hotkey.toLowerCase() as Hex),
+      stake: [...stakes],
+      registeredAt,
+      lastUpdate: lastUpdates.map(Number),
+      validatorPermit: prev.epoch === 0 ? registeredAt.map(() => false) : padPermits(prev.permits, prev.block, registeredAt),
+      weights: weights.map(([uids, values]) => ({ uids: [...uids], values: [...values] })),
+      previousBondsHash: prev.bondsHash,
+    };
+  };
+
+  const compute = async (netuid: number, block: number, prev: Carried): Promise<{ inputs: EpochInputs; built: BuiltEpoch }> => {
+    const inputs = await readInputs(netuid, block, prev.epoch + 1, prev);
+    return { inputs, built: buildEpoch(inputs, buildPreviousBonds(prev.bonds, prev.block, inputs.registeredAt)) };
+  };
+
+  const carry = (block: number, epoch: number, built: BuiltEpoch): Carried => ({
+    epoch,
+    block,
+    bondsHash: built.bondsHash,
+    bonds: built.bonds,
+    permits: built.result.newPermit,
+  });
+
+  /** Brings the carried state up to the ledger's last epoch of `netuid`, replaying what is missing. */
+  const sync = async (netuid: number): Promise<Carried> => {
+    let state = carried.get(netuid) ?? NONE;
+    const count = Number(await client.readContract({ address: ledger, abi: ledgerAbi, functionName: 'epochCount', args: [netuid] }));
+    // More carried than posted: the chain was reset or reorganised under us; start over.
+    if (state.epoch > count) state = NONE;
+    for (let k = state.epoch + 1; k <= count; k++) {
+      const rec = await client.readContract({ address: ledger, abi: ledgerAbi, functionName: 'getEpoch', args: [netuid, BigInt(k)] });
+      const block = Number(rec.block);
+      const { built } = await compute(netuid, block, state);
+      if (built.inputsHash !== rec.inputsHash || built.bondsHash !== rec.bondsHash) {
+        throw new KeeperError(
+          `subnet ${netuid} epoch ${k} (block ${block}) on chain does not match its replay: ` +
+            `inputsHash ${rec.inputsHash} vs ${built.inputsHash}, bondsHash ${rec.bondsHash} vs ${built.bondsHash}`,
+          false,
+        );
+      }
+      state = carry(block, k, built);
+      carried.set(netuid, state);
+    }
+    return state;
+  };
+
+  const post = async (netuid: number, block: number, prev: Carried): Promise<PostedEpoch> => {
+    const { inputs, built } = await compute(netuid, block, prev);
+    let txHash: Hex;
+    try {
+      txHash = await wallet.writeContract({ address: ledger, abi: ledgerAbi, functionName: 'postEpoch', args: built.args, chain: null });
+    } catch (cause) {
+      const name = revertName(cause);
+      const what = `posting subnet ${netuid} epoch ${inputs.epoch} (block ${block})`;
+      if (name) throw new KeeperError(`${what} reverted with ${name}`, RETRYABLE_REVERTS.has(name), { cause });
+      throw rpcError(what, cause);
+    }
+    const receipt = await client.waitForTransactionReceipt({ hash: txHash, pollingInterval: 50, timeout: params.receiptTimeoutMs ?? 60_000 });
+    if (receipt.status !== 'success') {
+      throw new KeeperError(`posting subnet ${netuid} epoch ${inputs.epoch} reverted in tx ${txHash} (block ${receipt.blockNumber})`, true);
+    }
+    carried.set(netuid, carry(block, inputs.epoch, built));
+    return { netuid, epoch: inputs.epoch, block, txHash, gasUsed: receipt.gasUsed, built, inputs };
+  };
+
+  const tick = async (): Promise<PostedEpoch[]> => {
+    let head: number;
+    let subnetCount: number;
+    try {
+      head = Number(await client.getBlockNumber({ cacheTime: 0 }));
+      subnetCount = await client.readContract({ address: registry, abi: registryAbi, functionName: 'subnetCount', blockNumber: BigInt(head) });
+    } catch (cause) {
+      throw rpcError(`reading the chain head from ${params.rpcUrl}`, cause);
+    }
+    const posted: PostedEpoch[] = [];
+    for (let netuid = 1; netuid <= subnetCount; netuid++) {
+      try {
+        const prev = await sync(netuid);
+        const at = { blockNumber: BigInt(head) } as const;
+        const [subnet, hp] = await Promise.all([
+          client.readContract({ address: registry, abi: registryAbi, functionName: 'getSubnet', args: [netuid], ...at }),
+          client.readContract({ address: registry, abi: registryAbi, functionName: 'getHyperparameters', args: [netuid], ...at }),
+        ]);
+        const due = (prev.epoch === 0 ? Number(subnet.registeredAtBlock) : prev.block) + hp.tempo;
+        if (head < due) continue;
+        posted.push(await post(netuid, head, prev));
+      } catch (cause) {
+        throw rpcError(`subnet ${netuid}`, cause);
+      }
+    }
+    return posted;
+  };
+
+  const run = async (opts: KeeperRunParameters = {}): Promise<void> => {
+    const pollMs = opts.pollMs ?? 1000;
+    while (!opts.signal?.aborted) {
+      try {
+        for (const p of await tick()) opts.onPosted?.(p);
+      } catch (err) {
+        if (!(err instanceof KeeperError) || !err.retryable) throw err;
+        opts.onRetry?.(err);
+      }
+      await sleep(pollMs, opts.signal);
+    }
+  };
+
+  return {
+    tick,
+    run,
+    readInputs: (netuid, block, epoch) => readInputs(netuid, block, epoch, carried.get(netuid) ?? NONE),
+    address: account.address.toLowerCase() as Address,
+  };
+}
+
+/** Permits carried from the previous epoch, for the uids of this one (buildPermits' rule). */
+function padPermits(previous: readonly boolean[], previousBlock: number, registeredAt: readonly number[]): boolean[] {
+  let bits = 0n;
+  previous.forEach((p, uid) => {
+    if (p) bits |= 1n << BigInt(uid);
+  });
+  return buildPermits(bits, previousBlock, registeredAt);
+}
+
+function revertName(err: unknown): string | undefined {
+  if (!(err instanceof BaseError)) return undefined;
+  const revert = err.walk((e) => e instanceof ContractFunctionRevertedError);
+  return revert instanceof ContractFunctionRevertedError ? revert.data?.errorName : undefined;
+}
+
+function shortMessage(err: unknown): string {
+  if (err instanceof BaseError) return err.shortMessage;
+  return err instanceof Error ? err.message : String(err);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
