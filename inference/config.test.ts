@@ -10,6 +10,8 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       modelDir: path.join(PACKAGE_ROOT, 'inference', 'models'),
       modelName: 'provider-reputation',
+      modelVersion: 'latest',
+      adminToken: undefined,
       providers: ['cpu'],
       maxBatch: 256,
       maxWaitMs: 2,
@@ -27,8 +29,20 @@ describe('loadConfig', () => {
       INFERENCE_PROVIDERS: ' CUDA, cpu ',
       INFERENCE_MAX_BATCH: '64',
       INFERENCE_MAX_WAIT_MS: '0',
+      INFERENCE_MODEL_VERSION: '3',
+      INFERENCE_ADMIN_TOKEN: 'a-long-enough-admin-token',
     });
-    expect(c).toMatchObject({ port: 0, host: '0.0.0.0', modelName: 'other-model', providers: ['cuda', 'cpu'], maxBatch: 64, maxWaitMs: 0 });
+    expect(c).toMatchObject({
+      port: 0,
+      host: '0.0.0.0',
+      modelName: 'other-model',
+      modelVersion: 3,
+      adminToken: 'a-long-enough-admin-token',
+      providers: ['cuda', 'cpu'],
+      maxBatch: 64,
+      maxWaitMs: 0,
+    });
+    expect(loadConfig({ INFERENCE_MODEL_VERSION: 'latest' }).modelVersion).toBe('latest');
     expect(c.databaseUrl).toBe('postgres://u:p@localhost:5432/db');
     expect(c.modelDir).toBe(path.resolve('some/dir'));
   });
@@ -41,6 +55,9 @@ describe('loadConfig', () => {
     ['INFERENCE_MAX_BATCH', '0'],
     ['INFERENCE_MAX_WAIT_MS', '1.5'],
     ['INFERENCE_MODEL', 'Bad Name'],
+    ['INFERENCE_MODEL_VERSION', '0'],
+    ['INFERENCE_MODEL_VERSION', 'newest'],
+    ['INFERENCE_ADMIN_TOKEN', 'secret'],
     ['DATABASE_URL', 'mysql://u:secret@host/db'],
   ])('fails with one line naming %s=%s', (name, value) => {
     let err: unknown;

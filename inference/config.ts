@@ -11,6 +11,10 @@ export interface InferenceConfig {
   databaseUrl: string | undefined;
   modelDir: string;
   modelName: string;
+  /** Version of the default model: a number, or 'latest' (the newest in the registry). */
+  modelVersion: number | 'latest';
+  /** Bearer token of POST /admin/reload; undefined turns the admin routes off. */
+  adminToken: string | undefined;
   providers: ExecutionProviderName[];
   maxBatch: number;
   maxWaitMs: number;
@@ -45,6 +49,13 @@ const VARIABLES = {
     .string()
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a model name (lowercase words joined by -)')
     .default('provider-reputation'),
+  INFERENCE_MODEL_VERSION: z
+    .string()
+    .regex(/^(latest|[1-9][0-9]*)$/, 'must be "latest" or a positive integer')
+    .transform((s) => (s === 'latest' ? ('latest' as const) : Number(s)))
+    .default('latest'),
+  // Long enough that it cannot be guessed by trying; never echoed in an error.
+  INFERENCE_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   INFERENCE_PROVIDERS: z
     .string()
     .default('cpu')
@@ -71,8 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InferenceConfi
     const raw = env[name] === '' ? undefined : env[name];
     const parsed = (schema as z.ZodType).safeParse(raw);
     if (!parsed.success) {
-      // Never echo DATABASE_URL: it may hold a password.
-      const got = name === 'DATABASE_URL' ? '' : ` (got ${JSON.stringify(raw)})`;
+      // Never echo DATABASE_URL (it may hold a password) or the admin token.
+      const got = name === 'DATABASE_URL' || name === 'INFERENCE_ADMIN_TOKEN' ? '' : ` (got ${JSON.stringify(raw)})`;
       throw new ConfigError(name, `${parsed.error.issues[0]?.message}${got}`);
     }
     values[name] = parsed.data;
@@ -84,6 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InferenceConfi
     databaseUrl: v.DATABASE_URL,
     modelDir: v.INFERENCE_MODEL_DIR ? path.resolve(v.INFERENCE_MODEL_DIR) : DEFAULT_MODEL_DIR,
     modelName: v.INFERENCE_MODEL,
+    modelVersion: v.INFERENCE_MODEL_VERSION,
+    adminToken: v.INFERENCE_ADMIN_TOKEN,
     providers: v.INFERENCE_PROVIDERS,
     maxBatch: v.INFERENCE_MAX_BATCH,
     maxWaitMs: v.INFERENCE_MAX_WAIT_MS,

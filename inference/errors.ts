@@ -28,6 +28,15 @@ export class ModelMismatchError extends ModelLoadError {
   override name = 'ModelMismatchError';
 }
 
+/**
+ * A new version that loads but cannot replace the one serving without breaking clients: its input
+ * columns differ (rows sent in the old order would be scored wrongly or refused). Reload with
+ * allowInputChange, or restart, when that change is intended.
+ */
+export class ModelIncompatibleError extends ModelLoadError {
+  override name = 'ModelIncompatibleError';
+}
+
 /** No execution provider of the configured list could create a session. */
 export class ExecutionProviderError extends Error {
   override name = 'ExecutionProviderError';
@@ -47,6 +56,14 @@ export const InferenceErrorCode = {
   ADDRESS_SCORING_UNAVAILABLE: 'ADDRESS_SCORING_UNAVAILABLE',
   NOT_FOUND: 'NOT_FOUND',
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  /** /admin/* without the right bearer token. */
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  /** /admin/* while no INFERENCE_ADMIN_TOKEN is configured. */
+  ADMIN_DISABLED: 'ADMIN_DISABLED',
+  /** A reload found the new version corrupt, mismatched or incompatible; the old one keeps serving. */
+  RELOAD_REFUSED: 'RELOAD_REFUSED',
+  /** The service is shutting down. */
+  UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
 export type InferenceErrorCode = (typeof InferenceErrorCode)[keyof typeof InferenceErrorCode];
@@ -64,6 +81,10 @@ const STATUS: Record<InferenceErrorCode, number> = {
   ADDRESS_SCORING_UNAVAILABLE: 503,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  UNAUTHORIZED: 401,
+  ADMIN_DISABLED: 403,
+  RELOAD_REFUSED: 409,
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 

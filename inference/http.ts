@@ -1,7 +1,9 @@
-// The HTTP surface (node:http): POST /score, GET /health, GET /metrics. The gateway depends on the
-// exact shapes of /score and /health, and on the error body { error: { code, message } }.
+// The HTTP surface (node:http): POST /score, GET /health, GET /metrics, POST /admin/reload. The
+// gateway depends on the exact shapes of /score and /health, and on the error body
+// { error: { code, message } }.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { InferenceErrorCode as Code, InferenceRequestError } from './errors';
+import { InferenceErrorCode as Code, InferenceRequestError, ModelLoadError } from './errors';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -10,15 +12,20 @@ const MAX_BODY_BYTES = 1 << 20;
 interface HttpDeps {
   score(body: unknown): Promise<unknown>;
   health(): unknown;
+  reload(options: { model?: string; version?: number | 'latest'; allowInputChange?: boolean }): Promise<unknown>;
+  /** Without a token the admin routes are off: reloading is an operator's act, not any client's. */
+  adminToken: string | undefined;
   metrics: Metrics;
   logger: Logger;
 }
+
+const ROUTES = ['/score', '/health', '/metrics', '/admin/reload'];
 
 export function createHttpHandler(deps: HttpDeps): RequestListener {
   return (req, res) => {
     const started = process.hrtime.bigint();
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = ['/score', '/health', '/metrics'].includes(url.pathname) ? url.pathname : 'other';
+    const route = ROUTES.includes(url.pathname) ? url.pathname : 'other';
     handle(deps, req, res, url.pathname)
       .catch((err: unknown) => {
         const e = err instanceof InferenceRequestError ? err : new InferenceRequestError(Code.INTERNAL, 'internal error', { cause: err });
@@ -61,9 +68,61 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse,
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
       res.end(deps.metrics.render());
       return;
+    case '/admin/reload': {
+      allow('POST');
+      checkAdmin(deps.adminToken, req.headers.authorization);
+      const text = await readBody(req);
+      const options = parseReloadBody(text);
+      try {
+        const result = await deps.reload(options);
+        deps.logger.info(`inference: reload via HTTP: ${JSON.stringify(result)}`);
+        sendJson(res, 200, result);
+      } catch (err) {
+        if (!(err instanceof ModelLoadError)) throw err;
+        // The old version keeps serving; the operator sees why the new one was refused.
+        deps.logger.warn(`inference: reload refused: ${err.name}: ${err.message}`);
+        throw new InferenceRequestError(Code.RELOAD_REFUSED, `${err.name}: ${err.message}`, { cause: err });
+      }
+      return;
+    }
     default:
       throw new InferenceRequestError(Code.NOT_FOUND, `no route ${req.method} ${path}`);
   }
+}
+
+function checkAdmin(token: string | undefined, header: string | undefined): void {
+  if (!token) throw new InferenceRequestError(Code.ADMIN_DISABLED, 'admin routes are off: set INFERENCE_ADMIN_TOKEN to enable them');
+  const given = /^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '';
+  // Compare digests so the comparison takes the same time whatever the length or prefix of a guess.
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  if (!timingSafeEqual(digest(given), digest(token))) {
+    throw new InferenceRequestError(Code.UNAUTHORIZED, 'missing or wrong "authorization: Bearer <INFERENCE_ADMIN_TOKEN>" header');
+  }
+}
+
+/** Body of POST /admin/reload: empty, or { model?, version?: positive integer | "latest", allowInputChange? }. */
+function parseReloadBody(text: string): { model?: string; version?: number | 'latest'; allowInputChange?: boolean } {
+  if (text.trim() === '') return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    throw new InferenceRequestError(Code.BAD_JSON, `body is not valid JSON: ${(err as Error).message}`);
+  }
+  const bad = (msg: string): never => {
+    throw new InferenceRequestError(Code.INVALID_REQUEST, msg);
+  };
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return bad('body must be a JSON object');
+  const b = body as Record<string, unknown>;
+  const unknownKeys = Object.keys(b).filter((k) => !['model', 'version', 'allowInputChange'].includes(k));
+  if (unknownKeys.length > 0) bad(`unknown field(s): ${unknownKeys.join(', ')}`);
+  if (b.model !== undefined && typeof b.model !== 'string') bad('"model" must be a string');
+  if (b.version !== undefined && b.version !== 'latest' && !(Number.isInteger(b.version) && (b.version as number) > 0)) {
+    bad('"version" must be a positive integer or "latest"');
+  }
+  if (b.version !== undefined && b.model === undefined) bad('"version" needs "model"');
+  if (b.allowInputChange !== undefined && typeof b.allowInputChange !== 'boolean') bad('"allowInputChange" must be a boolean');
+  return b as { model?: string; version?: number | 'latest'; allowInputChange?: boolean };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

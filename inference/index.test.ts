@@ -13,6 +13,7 @@ it('exports exactly the documented surface', () => {
   "InferenceRequestError",
   "ManifestInvalidError",
   "ModelFileError",
+  "ModelIncompatibleError",
   "ModelLoadError",
   "ModelManifestSchema",
   "ModelMismatchError",
@@ -32,8 +33,10 @@ it('exports exactly the documented surface', () => {
   "createModelSession",
   "fetchProviderRows",
   "listRegistry",
+  "listVersions",
   "loadConfig",
   "loadModel",
+  "resolveEntry",
   "silentLogger",
 ]
 `);

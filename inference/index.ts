@@ -7,6 +7,7 @@ export {
   InferenceRequestError,
   ManifestInvalidError,
   ModelFileError,
+  ModelIncompatibleError,
   ModelLoadError,
   ModelMismatchError,
   PortInUseError,
@@ -30,7 +31,16 @@ export {
 } from './model/provider-reputation';
 export { DEFAULT_MODEL_DIR, PACKAGE_ROOT } from './paths';
 export { type ModelManifest, ModelManifestSchema } from './registry/manifest';
-export { type LoadedModel, listRegistry, loadModel, type RegistryEntry } from './registry/registry';
+export { publishModel } from './registry/publish';
+export {
+  type LoadedModel,
+  listRegistry,
+  listVersions,
+  loadModel,
+  type RegistryEntry,
+  resolveEntry,
+  type VersionSelector,
+} from './registry/registry';
 export type { ParsedScoreRequest, ScoreRequest } from './score-request';
 export {
   createInferenceService,
@@ -39,6 +49,8 @@ export {
   type InferenceService,
   type InferenceServiceOptions,
   type ModelInfo,
+  type ReloadOptions,
+  type ReloadResponse,
   type ScoreResponse,
   type ScoreResult,
 } from './service';

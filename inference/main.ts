@@ -9,6 +9,8 @@ async function main(): Promise<void> {
     databaseUrl: config.databaseUrl,
     modelDir: config.modelDir,
     modelName: config.modelName,
+    modelVersion: config.modelVersion,
+    adminToken: config.adminToken,
     providers: config.providers,
     maxBatch: config.maxBatch,
     maxWaitMs: config.maxWaitMs,
@@ -40,6 +42,22 @@ async function main(): Promise<void> {
       },
     );
   };
+  // SIGHUP reloads the registry (the classic daemon convention), as POST /admin/reload does.
+  process.on('SIGHUP', () => {
+    if (stopping) return;
+    service.reload().then(
+      (r) => {
+        const changed = r.models.filter((m) => m.changed);
+        console.log(
+          changed.length === 0
+            ? 'inference: SIGHUP: registry unchanged'
+            : `inference: SIGHUP: now serving ${changed.map((m) => `${m.name}@${m.version}`).join(', ')}`,
+        );
+      },
+      (err: unknown) =>
+        console.error(`inference: SIGHUP: reload refused, old version keeps serving: ${(err as Error).name}: ${(err as Error).message}`),
+    );
+  });
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
 }

@@ -207,6 +207,7 @@ describe('GET /health and /metrics', () => {
       status: 'ok',
       executionProvider: 'cpu',
       models: [{ name: 'provider-reputation', version: 1, inputs: PROVIDER_REPUTATION_FEATURES.map((f) => f.name) }],
+      draining: [],
     });
   });
 

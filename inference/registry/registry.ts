@@ -22,20 +22,40 @@ export interface LoadedModel {
   dir: string;
 }
 
-/** The newest version of every model under `dir` (version directories are positive integers). */
+/** Which version of a model to serve: a number, or the newest in the registry. */
+export type VersionSelector = number | 'latest';
+
+/** The version numbers of `name` under `dir`, newest first (version directories are positive integers). */
+export function listVersions(dir: string, name: string): number[] {
+  const modelDir = path.join(dir, name);
+  if (!existsSync(modelDir) || !statSync(modelDir).isDirectory()) return [];
+  return readdirSync(modelDir)
+    .filter((v) => /^[1-9][0-9]*$/.test(v) && statSync(path.join(modelDir, v)).isDirectory())
+    .map(Number)
+    .sort((a, b) => b - a);
+}
+
+/** The newest version of every model under `dir`. */
 export function listRegistry(dir: string): RegistryEntry[] {
   if (!existsSync(dir)) throw new ModelLoadError(dir, 'model directory does not exist');
   const entries: RegistryEntry[] = [];
   for (const name of readdirSync(dir).sort()) {
-    const modelDir = path.join(dir, name);
-    if (!statSync(modelDir).isDirectory()) continue;
-    const versions = readdirSync(modelDir)
-      .filter((v) => /^[1-9][0-9]*$/.test(v) && statSync(path.join(modelDir, v)).isDirectory())
-      .map(Number)
-      .sort((a, b) => b - a);
-    if (versions[0] !== undefined) entries.push({ name, version: versions[0], dir: path.join(modelDir, String(versions[0])) });
+    if (!statSync(path.join(dir, name)).isDirectory()) continue;
+    const [newest] = listVersions(dir, name);
+    if (newest !== undefined) entries.push({ name, version: newest, dir: path.join(dir, name, String(newest)) });
   }
   return entries;
+}
+
+/** The registry entry of `name` at `version`; throws ModelLoadError naming the versions there are. */
+export function resolveEntry(dir: string, name: string, version: VersionSelector = 'latest'): RegistryEntry {
+  const versions = listVersions(dir, name);
+  if (versions.length === 0) throw new ModelLoadError(path.join(dir, name), `model "${name}" is not in the registry`);
+  const chosen = version === 'latest' ? (versions[0] as number) : version;
+  if (!versions.includes(chosen)) {
+    throw new ModelLoadError(path.join(dir, name), `model "${name}" has no version ${chosen} (versions: ${versions.join(', ')})`);
+  }
+  return { name, version: chosen, dir: path.join(dir, name, String(chosen)) };
 }
 
 /** Reads and validates a version directory's manifest.json. */
