@@ -62,7 +62,7 @@ const expected = (version: number, rows: number[][]) => buildLogisticScores(PARA
 function expectScoredBy(res: ScoreResponse, version: number, rows: number[][]): void {
   expect(res.model).toEqual({ name: NAME, version });
   const want = expected(version, rows);
-  res.results.forEach((r, i) => expect(Math.abs(r.score - want[i]!)).toBeLessThan(1e-5));
+  for (const [i, r] of res.results.entries()) expect(Math.abs(r.score - want[i]!)).toBeLessThan(1e-5);
 }
 
 function recordingLogger() {
@@ -112,7 +112,7 @@ describe('reload()', () => {
     expectScoredBy(late, 2, ROWS);
 
     const earlyResults = await Promise.all(early);
-    earlyResults.forEach((res, i) => expectScoredBy(res, 1, [ROWS[i]!]));
+    for (const [i, res] of earlyResults.entries()) expectScoredBy(res, 1, [ROWS[i]!]);
     // The new version answered while the old one still held its requests: nothing waited on the swap.
     expect(events[0]).toBe('late');
 
@@ -249,7 +249,7 @@ describe('POST /admin/reload', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ models: [{ name: NAME, version: 2, previousVersion: 1, changed: true, executionProvider: 'cpu' }] });
     expectScoredBy(await scoreHttp(), 2, ROWS);
-    expect((await (await fetch(`${url}/health`)).json()).models[0].version).toBe(2);
+    expect(((await (await fetch(`${url}/health`)).json()) as any).models[0].version).toBe(2);
     // An explicit rollback through the same route.
     expect((await reload({ model: NAME, version: 1 })).status).toBe(200);
     expectScoredBy(await scoreHttp(), 1, ROWS);
