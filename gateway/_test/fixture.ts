@@ -38,6 +38,9 @@ export async function seed(c: Client) {
     created_at_block: 10 + i,
     created_at: at(i),
     updated_at_block: 20 + i,
+    is_compute: i === 0,
+    epoch_count: 0,
+    total_emission: '0',
   }));
   await insert(c, 'subnet', subnets);
   const neurons = subnets.flatMap((s) =>
@@ -52,6 +55,8 @@ export async function seed(c: Client) {
       registered_at_block: 30 + uid,
       registered_at: at(uid),
       updated_at_block: 40,
+      validator_permit: uid < 2,
+      total_emission: '0',
     })),
   );
   await insert(c, 'neuron', neurons);
@@ -102,6 +107,12 @@ export async function seed(c: Client) {
       created_at_block: 5,
       created_at: at(0),
       updated_at_block: 6,
+      approved_job_count: 0,
+      burned: '0',
+      fees: '0',
+      refunded: '0',
+      minted: '0',
+      epoch_count: 0,
     })),
   );
   const gpus = ['RTX 4090', 'RTX 3090', 'H100', 'A100'];
@@ -121,6 +132,12 @@ export async function seed(c: Client) {
       registered_at_block: 100 + (i >> 2),
       registered_at: at(i >> 2),
       updated_at_block: 200,
+      jobs_approved: 0,
+      jobs_rejected: 0,
+      approved_work_units: '0',
+      work_rewards: '0',
+      availability_rewards: '0',
+      earnings: '0',
     })),
   );
   const states = ['POSTED', 'CLAIMED', 'COMPLETED'];
@@ -144,6 +161,7 @@ export async function seed(c: Client) {
       claimed_at_block: state === 'POSTED' ? null : 400 + i,
       completed_at_block: state === 'COMPLETED' ? 500 + i : null,
       updated_at_block: 600,
+      failures: 0,
     };
   });
   await insert(c, 'job', jobs);
