@@ -46,21 +46,57 @@ async function seed(dbUrl: string): Promise<void> {
   await c.connect();
   try {
     for (const s of SEEDS) {
-      await c.query(
-        `insert into provider (id, address, gpu_model, vram_gb, benchmark_score, tier, jobs_claimed, jobs_completed,
-                               work_units, registered_at_block, registered_at, updated_at_block)
-         values ($1::text, $1::text, 'RTX 4090', $2, $3, $4, $5, $6, $7, $8::int, now(), $8::int)`,
-        [s.address, s.vram, s.benchmark, s.tier, s.claimed, s.completed, s.workUnitsMilli, s.registeredAt],
-      );
+      await insertRow(c, 'provider', {
+        id: s.address,
+        address: s.address,
+        gpu_model: 'RTX 4090',
+        vram_gb: s.vram,
+        benchmark_score: s.benchmark,
+        tier: s.tier,
+        jobs_claimed: s.claimed,
+        jobs_completed: s.completed,
+        work_units: s.workUnitsMilli,
+        registered_at_block: s.registeredAt,
+        updated_at_block: s.registeredAt,
+      });
     }
-    await c.query(
-      `insert into job (id, job_id, sender, state, spec_hash, work_estimate, payment, deadline, posted_at_block, posted_at, updated_at_block, provider_id)
-       values ('1', 1, '0xabc', 'POSTED', '0x00', 1, 1, now(), $1::int, now(), $1::int, null)`,
-      [HEAD],
-    );
+    await insertRow(c, 'market', { id: '1', market_id: 1 });
+    await insertRow(c, 'job', { id: '1', job_id: 1, market_id: '1', posted_at_block: HEAD, updated_at_block: HEAD });
   } finally {
     await c.end();
   }
+}
+
+/**
+ * Inserts one row, filling every NOT NULL column without a default that `values` leaves out with a
+ * zero of its type: the indexer's schema grows columns these tests do not care about.
+ */
+async function insertRow(c: Client, table: string, values: Record<string, unknown>): Promise<void> {
+  const { rows } = await c.query<{ column_name: string; data_type: string; udt_name: string }>(
+    `select column_name, data_type, udt_name from information_schema.columns
+      where table_schema = current_schema() and table_name = $1 and is_nullable = 'NO' and column_default is null`,
+    [table],
+  );
+  const row: Record<string, unknown> = {};
+  for (const col of rows) {
+    if (col.column_name in values) continue;
+    if (col.data_type === 'USER-DEFINED') {
+      const e = await c.query<{ label: string }>(
+        'select enumlabel as label from pg_enum e join pg_type t on t.oid = e.enumtypid where t.typname = $1 order by enumsortorder limit 1',
+        [col.udt_name],
+      );
+      row[col.column_name] = e.rows[0]?.label;
+    } else if (/timestamp|date/.test(col.data_type)) row[col.column_name] = new Date(0);
+    else if (col.data_type === 'boolean') row[col.column_name] = false;
+    else if (/char|text/.test(col.data_type)) row[col.column_name] = '';
+    else row[col.column_name] = 0;
+  }
+  Object.assign(row, values);
+  const cols = Object.keys(row);
+  await c.query(
+    `insert into "${table}" (${cols.map((k) => `"${k}"`).join(', ')}) values (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
+    Object.values(row),
+  );
 }
 
 function expectedRow(s: Seed): ProviderRow {
