@@ -202,6 +202,16 @@ async function main(): Promise<void> {
     log('simulator: off');
   }
 
+  // The epoch keeper: every tempo blocks per subnet it runs Yuma on the chain's state and posts the
+  // results. On someone else's chain it needs KEEPER_KEY (a key with the ledger's keeper role).
+  if (!cfg.chain || cfg.childEnv.KEEPER_KEY) {
+    const keeper = spawnNode('keeper', lib('chain', 'keeper', 'main.js'), env);
+    await supervise('keeper', keeper, async () => {});
+    log('keeper: posting each subnet epoch every tempo blocks');
+  } else {
+    log('keeper: off (set KEEPER_KEY to run it on this chain)');
+  }
+
   const indexer = spawnNode('indexer', lib('indexer', 'main.js'), env);
   // Ready once it has checked this chain against the database (a previous run's tables may exist).
   const { genesisHash } = readDeployment(chain.deploymentFile);
