@@ -154,16 +154,19 @@ export function applyMarket(state: BatchState, e: MarketEvent): void {
       return;
     }
     case 'MarketPriceSet':
-      return updateMarket(state, e.marketId, e.block, { usdPerUnit: e.usdPerUnit });
+      updateMarket(state, e.marketId, e.block, { usdPerUnit: e.usdPerUnit });
+      return;
     case 'MarketRequirementsSet':
-      return updateMarket(state, e.marketId, e.block, { minVramGb: e.minVramGb });
+      updateMarket(state, e.marketId, e.block, { minVramGb: e.minVramGb });
+      return;
     case 'MarketParamsSet':
-      return updateMarket(state, e.marketId, e.block, {
+      updateMarket(state, e.marketId, e.block, {
         reviewWindow: e.reviewWindow,
         epochBlocks: e.epochBlocks,
         workEmission: e.workEmission,
         availabilityEmission: e.availabilityEmission,
       });
+      return;
     case 'ProviderRegistered': {
       const address = e.provider.toLowerCase();
       state.providers.put(
