@@ -54,6 +54,19 @@ describe('createBatcher', () => {
     expect(rec.runs.length).toBeLessThan(12);
   });
 
+  it('with maxWaitMs 0, shares one run among requests of the same event-loop turn, without a timer', async () => {
+    const rec = recorder(1);
+    const b = createBatcher({ width: 1, maxBatch: 64, maxWaitMs: 0, run: rec.run });
+    const t0 = performance.now();
+    const sameTurn = [1, 2, 3].map((v) => b.submit(rowsOf([[v]]), 1));
+    expect((await Promise.all(sameTurn)).map((s) => s[0])).toEqual([1, 2, 3]);
+    expect(rec.runs).toEqual([3]);
+    expect(performance.now() - t0).toBeLessThan(50);
+    // A later turn is a new run.
+    await b.submit(rowsOf([[4]]), 1);
+    expect(rec.runs).toEqual([3, 1]);
+  });
+
   it('queues requests that arrive during a run into the next single run', async () => {
     const rec = recorder(1, 30);
     const b = createBatcher({ width: 1, maxBatch: 64, maxWaitMs: 0, run: rec.run });

@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       providers: ['cpu'],
       maxBatch: 256,
       maxWaitMs: 2,
+      intraOpThreads: 1,
     });
     expect(PACKAGE_ROOT).toBe(path.resolve(__dirname, '..'));
   });
@@ -30,6 +31,7 @@ describe('loadConfig', () => {
       INFERENCE_MAX_BATCH: '64',
       INFERENCE_MAX_WAIT_MS: '0',
       INFERENCE_MODEL_VERSION: '3',
+      INFERENCE_INTRA_OP_THREADS: '4',
       INFERENCE_ADMIN_TOKEN: 'a-long-enough-admin-token',
     });
     expect(c).toMatchObject({
@@ -41,6 +43,7 @@ describe('loadConfig', () => {
       providers: ['cuda', 'cpu'],
       maxBatch: 64,
       maxWaitMs: 0,
+      intraOpThreads: 4,
     });
     expect(loadConfig({ INFERENCE_MODEL_VERSION: 'latest' }).modelVersion).toBe('latest');
     expect(c.databaseUrl).toBe('postgres://u:p@localhost:5432/db');

@@ -18,6 +18,7 @@ export interface InferenceConfig {
   providers: ExecutionProviderName[];
   maxBatch: number;
   maxWaitMs: number;
+  intraOpThreads: number;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +73,7 @@ const VARIABLES = {
     ),
   INFERENCE_MAX_BATCH: int(1, 65536).default(256),
   INFERENCE_MAX_WAIT_MS: int(0, 10_000).default(2),
+  INFERENCE_INTRA_OP_THREADS: int(1, 256).default(1),
 };
 
 /** Reads the configuration from `env` (default process.env); throws ConfigError on the first bad variable. */
@@ -100,5 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InferenceConfi
     providers: v.INFERENCE_PROVIDERS,
     maxBatch: v.INFERENCE_MAX_BATCH,
     maxWaitMs: v.INFERENCE_MAX_WAIT_MS,
+    intraOpThreads: v.INFERENCE_INTRA_OP_THREADS,
   };
 }

@@ -36,6 +36,7 @@ it('exports exactly the documented surface', () => {
   "listVersions",
   "loadConfig",
   "loadModel",
+  "publishModel",
   "resolveEntry",
   "silentLogger",
 ]

@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     providers: config.providers,
     maxBatch: config.maxBatch,
     maxWaitMs: config.maxWaitMs,
+    intraOpThreads: config.intraOpThreads,
   });
   let url: string;
   try {

@@ -44,8 +44,10 @@ export interface InferenceServiceOptions {
   providers?: readonly ExecutionProviderName[];
   /** Most rows per onnxruntime run; default 256. */
   maxBatch?: number;
-  /** Longest wait for more requests before a run; default 2 ms. */
+  /** Longest wait for more requests before a run; default 2 ms. 0: until the end of the event-loop turn. */
   maxWaitMs?: number;
+  /** onnxruntime intra-op threads per session; default 1 (batches are small; see session.ts). */
+  intraOpThreads?: number;
   /** Most rows or addresses per request; default 10,000. */
   maxRequestRows?: number;
   logger?: Logger;
@@ -184,7 +186,7 @@ export async function createInferenceService(opts: InferenceServiceOptions = {})
   async function loadAll(entries: RegistryEntry[]): Promise<ServedModel[]> {
     const loaded: ServedModel[] = [];
     try {
-      for (const entry of entries) loaded.push(serve(await loadModel(entry, providers, logger)));
+      for (const entry of entries) loaded.push(serve(await loadModel(entry, providers, logger, { intraOpThreads: opts.intraOpThreads })));
       return loaded;
     } catch (err) {
       await Promise.all(loaded.map((m) => m.batcher.close().then(() => m.session.release())));

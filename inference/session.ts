@@ -42,7 +42,13 @@ parentPort.on('message', async (msg) => {
       // The first session fixes onnxruntime's process-wide log level; below fatal it prints a multi-line error
       // for a missing accelerator library, which the service reports in one line of its own.
       if (msg.provider !== 'cpu') ort.env.logLevel = 'fatal';
-      session = await ort.InferenceSession.create(msg.bytes, { executionProviders: [msg.provider], logSeverityLevel: msg.logSeverityLevel });
+      session = await ort.InferenceSession.create(msg.bytes, {
+        executionProviders: [msg.provider], logSeverityLevel: msg.logSeverityLevel,
+        // A run is at most a few hundred rows of a small graph: a thread pool has nothing to split, and its
+        // spinning threads would take the CPU the HTTP thread needs (measured: bench/inference.ts).
+        intraOpNumThreads: msg.intraOpThreads, interOpNumThreads: 1, executionMode: 'sequential',
+        extra: { session: { intra_op: { allow_spinning: msg.intraOpThreads > 1 ? '1' : '0' } } },
+      });
       parentPort.postMessage({ id: msg.id, ok: true, value: {
         inputNames: session.inputNames, outputNames: session.outputNames,
         inputMetadata: session.inputMetadata.map(meta), outputMetadata: session.outputMetadata.map(meta),
@@ -123,6 +129,7 @@ export async function createModelSession(
   modelBytes: Uint8Array,
   providers: readonly ExecutionProviderName[],
   logger: Logger,
+  options: { intraOpThreads?: number } = {},
 ): Promise<ModelSession> {
   const worker = new SessionWorker();
   const failures: string[] = [];
@@ -133,6 +140,7 @@ export async function createModelSession(
           type: 'create',
           bytes: modelBytes,
           provider: ep,
+          intraOpThreads: options.intraOpThreads ?? 1,
           // onnxruntime prints its own multi-line error when an accelerator library is missing; we log one line.
           logSeverityLevel: ep === 'cpu' ? 3 : 4,
         });

@@ -72,13 +72,18 @@ export function readManifest(entry: RegistryEntry): ModelManifest {
 }
 
 /** Loads one registry entry: manifest, session, and the signature check between them. */
-export async function loadModel(entry: RegistryEntry, providers: readonly ExecutionProviderName[], logger: Logger): Promise<LoadedModel> {
+export async function loadModel(
+  entry: RegistryEntry,
+  providers: readonly ExecutionProviderName[],
+  logger: Logger,
+  sessionOptions: { intraOpThreads?: number } = {},
+): Promise<LoadedModel> {
   const manifest = readManifest(entry);
   const file = path.join(entry.dir, 'model.onnx');
   if (!existsSync(file)) throw new ModelFileError(file, 'model.onnx is missing');
   let session: ModelSession;
   try {
-    session = await createModelSession(readFileSync(file), providers, logger);
+    session = await createModelSession(readFileSync(file), providers, logger, sessionOptions);
   } catch (err) {
     if (err instanceof Error && err.name === 'ExecutionProviderError') throw err;
     throw new ModelFileError(file, `onnxruntime cannot load it: ${(err as Error).message.split('\n')[0]}`, { cause: err });
