@@ -9,11 +9,16 @@ export const TOKEN = 10n ** 18n;
 /** Mirrors ComputeMarket.PAYMENT_SCALE: 1e18 token decimals / 1e3 work-unit thousandths. */
 export const PAYMENT_SCALE = 10n ** 15n;
 
+/** Mirrors IComputeMarket.JobState; 4-7 are terminal (Approved settles, the others refund). */
 export enum JobState {
   None = 0,
   Posted = 1,
   Claimed = 2,
   Completed = 3,
+  Approved = 4,
+  Quarantined = 5,
+  Cancelled = 6,
+  Expired = 7,
 }
 
 export enum JobKind {
@@ -100,7 +105,8 @@ export interface SimModel {
   markets: MarketModel[];
   providers: Map<Address, ProviderModel>;
   jobs: JobModel[];
-  jobsInState: [number, number, number, number];
+  /** Indexed by JobState. */
+  jobsInState: number[];
   escrowed: bigint;
 }
 
@@ -131,7 +137,7 @@ export function createModel(params: {
     markets: [],
     providers: new Map(),
     jobs: [],
-    jobsInState: [0, 0, 0, 0],
+    jobsInState: [0, 0, 0, 0, 0, 0, 0, 0],
     escrowed: 0n,
   };
 }

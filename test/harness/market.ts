@@ -10,13 +10,21 @@ import {
   http,
   keccak256,
   maxUint256,
-  parseEventLogs,
   type PublicClient,
+  parseEventLogs,
   toHex,
 } from 'viem';
 import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
 import { hardhat } from 'viem/chains';
-import { computeMarketAbi, type Deployment, type Devnet, deployProtocol, gridTokenAbi, HARDHAT_ACCOUNT0_KEY, startDevnet } from '../../chain';
+import {
+  computeMarketAbi,
+  type Deployment,
+  type Devnet,
+  deployProtocol,
+  gridTokenAbi,
+  HARDHAT_ACCOUNT0_KEY,
+  startDevnet,
+} from '../../chain';
 
 export type MarketEvent = ReturnType<typeof parseEventLogs<typeof computeMarketAbi>>[number];
 
@@ -89,7 +97,8 @@ export async function createMarketHarness(): Promise<MarketHarness> {
       return parseEventLogs({ abi: computeMarketAbi, logs: r.logs.filter((l) => l.address.toLowerCase() === d.contracts.market) });
     },
     async fails(from, functionName, args, error) {
-      await expect(client.simulateContract({ ...market, account: from, functionName, args } as never)).rejects.toThrow(
+      // 'pending': the block a transaction sent now would be mined in ('latest' runs one block early).
+      await expect(client.simulateContract({ ...market, account: from, functionName, args, blockTag: 'pending' } as never)).rejects.toThrow(
         new RegExp(`\\b${error}\\b`),
       );
     },
