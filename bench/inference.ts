@@ -477,6 +477,9 @@ async function main(): Promise<void> {
   log(
     `onnxruntime bound (65,536-row runs): ${fmt(bound.rowsPerSec)} rows/s = ${((bound.rowsPerSec * flops.perRow) / 1e9).toFixed(2)} GFLOP/s`,
   );
+  const loadEnd = os.loadavg();
+  // The load generator, the service and anything else on the machine share its cores: say how busy it was.
+  log(`load average (1 min) at start ${load[0]?.toFixed(2)}, at end ${loadEnd[0]?.toFixed(2)}, on ${cpus.length} CPUs`);
 
   const cpu = results.find((r) => r.provider === 'cpu') as ProviderResult;
   const entry = (r: ProviderResult) => ({
@@ -493,8 +496,9 @@ async function main(): Promise<void> {
     // Beyond the agreed fields: the other providers, the multi-row mode and the profile.
     byProvider: Object.fromEntries(results.map((r) => [r.provider, entry(r)])),
     details: {
-      machine: { cpus: cpus.length, model: cpus[0]?.model, node: process.version },
+      machine: { cpus: cpus.length, model: cpus[0]?.model, node: process.version, loadAverage1m: [load[0], loadEnd[0]] },
       maxWaitMs: MAX_WAIT_MS,
+      otherWaitMs: OTHER_WAIT_MS,
       results,
       profile: prof,
     },
