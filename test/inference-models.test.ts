@@ -159,6 +159,39 @@ describe('a second model by configuration', () => {
   });
 });
 
+describe('hot reload while an address request waits on Postgres', () => {
+  it('finishes the waiting request on the old version, whose session is released only after it', async () => {
+    publishAlt(1);
+    const lines: string[] = [];
+    const logger = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
+    const svc = await createInferenceService({ databaseUrl: db.url, modelDir: tmp, modelName: ALT, logger });
+    const locker = new Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      // The lock holds the service's provider query: the request has taken v1 but not yet reached its batcher.
+      await locker.query('begin');
+      await locker.query('lock table provider in access exclusive mode');
+      const waiting = svc.score({ addresses: [ADDRESS] });
+      publishAlt(2);
+      await svc.reload();
+      expect(svc.health().draining).toEqual([{ name: ALT, version: 1, inFlight: 1 }]);
+      expect(lines.some((l) => l.includes(`released ${ALT}@1`))).toBe(false);
+      await locker.query('commit');
+      const res = await waiting;
+      expect(res.model).toEqual({ name: ALT, version: 1 });
+      expect(Math.abs(res.results[0]!.score - tsScore(ALT_PARAMS[1]!))).toBeLessThan(1e-5);
+      await svc.drained();
+      expect(lines).toContain(`inference: released ${ALT}@1 (drained)`);
+      const next = await svc.score({ addresses: [ADDRESS] });
+      expect(next.model).toEqual({ name: ALT, version: 2 });
+      expect(Math.abs(next.results[0]!.score - tsScore(ALT_PARAMS[2]!))).toBeLessThan(1e-5);
+    } finally {
+      await locker.end();
+      await svc.close();
+    }
+  });
+});
+
 describe('the inference process configured by environment', () => {
   let hook: string;
   let child: ChildProcess | undefined;
