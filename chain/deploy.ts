@@ -90,7 +90,7 @@ export async function deployProtocol(params: DeployProtocolParameters): Promise<
           ...artifacts.SubnetRegistry,
           args: [token, forwarder, params.registrationCost ?? DEFAULT_REGISTRATION_COST, account.address],
         }),
-        gas: 4_000_000n,
+        gas: 6_000_000n,
       },
       {
         label: 'deploy ComputeMarket',

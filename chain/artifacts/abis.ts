@@ -2284,6 +2284,40 @@ export const subnetRegistryAbi = [
       },
       {
         "internalType": "uint16",
+        "name": "fromUid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "count",
+        "type": "uint16"
+      }
+    ],
+    "name": "getWeightRows",
+    "outputs": [
+      {
+        "internalType": "uint16[][]",
+        "name": "uids",
+        "type": "uint16[][]"
+      },
+      {
+        "internalType": "uint16[][]",
+        "name": "values",
+        "type": "uint16[][]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
         "name": "uid",
         "type": "uint16"
       }

@@ -378,6 +378,25 @@ contract SubnetRegistry is ISubnetRegistry, AccessControl, ERC2771Context {
         return (row.uids, row.values);
     }
 
+    /// Weight rows of uids [fromUid, fromUid + count) (clamped to the neuron count): one call for
+    /// many rows, because a reader (the keeper) would otherwise make one per uid.
+    function getWeightRows(uint16 netuid, uint16 fromUid, uint16 count)
+        external
+        view
+        returns (uint16[][] memory uids, uint16[][] memory values)
+    {
+        uint256 n = _subnet(netuid).neuronCount;
+        uint256 end = uint256(fromUid) + count;
+        if (end > n) end = n;
+        uint256 len = end > fromUid ? end - fromUid : 0;
+        uids = new uint16[][](len);
+        values = new uint16[][](len);
+        for (uint256 k = 0; k < len; k++) {
+            WeightRow storage row = _weights[netuid][uint16(fromUid + k)];
+            (uids[k], values[k]) = (row.uids, row.values);
+        }
+    }
+
     function lastUpdate(uint16 netuid, uint16 uid) external view returns (uint64) {
         Subnet storage s = _subnet(netuid);
         if (uid >= s.neuronCount) revert UnknownUid(netuid, uid);

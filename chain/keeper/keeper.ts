@@ -72,6 +72,11 @@ interface Carried {
   permits: boolean[];
 }
 
+/** A 256-uid post measured 10.4M gas (test/chain.epoch-gas.test.ts). */
+const POST_GAS_LIMIT = 16_000_000n;
+
+const ROWS_PER_CALL = 16;
+
 const NONE: Carried = { epoch: 0, block: 0, bondsHash: ZERO_HASH, bonds: [], permits: [] };
 
 /** Reverts that a later poll can get past: the keeper raced a registration or read too early. */
@@ -81,9 +86,10 @@ export function createKeeper(params: CreateKeeperParameters): Keeper {
   const { deployment } = params;
   const { registry, ledger } = deployment.contracts;
   const account = privateKeyToAccount(params.keeperKey ?? HARDHAT_KEEPER_KEY);
-  // batch: one epoch's reads (up to 256 weight rows) travel in one HTTP request.
-  const client: PublicClient = createPublicClient({ transport: http(params.rpcUrl, { batch: { batchSize: 1024 }, retryCount: 0 }) });
-  const wallet = createWalletClient({ account, transport: http(params.rpcUrl, { retryCount: 0 }) });
+  // batch: an epoch's reads travel in a few HTTP requests.
+  // 60 s: a 256-uid epoch's reads and post take seconds on a busy devnet, more than viem's 10 s default.
+  const client: PublicClient = createPublicClient({ transport: http(params.rpcUrl, { batch: { batchSize: 64 }, retryCount: 0, timeout: 60_000 }) });
+  const wallet = createWalletClient({ account, transport: http(params.rpcUrl, { retryCount: 0, timeout: 60_000 }) });
   const registryAbi = artifacts.SubnetRegistry.abi;
   const ledgerAbi = artifacts.EpochLedger.abi;
   const carried = new Map<number, Carried>();
@@ -97,11 +103,19 @@ export function createKeeper(params: CreateKeeperParameters): Keeper {
       client.readContract({ address: registry, abi: registryAbi, functionName: 'getNeurons', args: [netuid], ...at }),
       client.readContract({ address: registry, abi: registryAbi, functionName: 'getHyperparameters', args: [netuid], ...at }),
     ]);
-    const weights = await Promise.all(
-      neurons.map((_, uid) =>
-        client.readContract({ address: registry, abi: registryAbi, functionName: 'getWeights', args: [netuid, uid], ...at }),
+    // Rows in chunks: a historical eth_call is slow on the devnet, so few of them, each bounded.
+    const chunks = await Promise.all(
+      Array.from({ length: Math.ceil(neurons.length / ROWS_PER_CALL) }, (_, k) =>
+        client.readContract({
+          address: registry,
+          abi: registryAbi,
+          functionName: 'getWeightRows',
+          args: [netuid, k * ROWS_PER_CALL, ROWS_PER_CALL],
+          ...at,
+        }),
       ),
     );
+    const weights = chunks.flatMap(([uids, values]) => uids.map((u, i) => [u, values[i]!] as const));
     const registeredAt = neurons.map((n) => Number(n.registeredAtBlock));
     return {
       netuid,
@@ -158,7 +172,17 @@ export function createKeeper(params: CreateKeeperParameters): Keeper {
     const { inputs, built } = await compute(netuid, block, prev);
     let txHash: Hex;
     try {
-      txHash = await wallet.writeContract({ address: ledger, abi: ledgerAbi, functionName: 'postEpoch', args: built.args, chain: null });
+      // One eth_call names any revert; then a fixed gas limit, because estimating a 256-uid post
+      // re-executes it a dozen times (seconds on the devnet). The osaka cap is 16,777,216.
+      await client.simulateContract({ address: ledger, abi: ledgerAbi, functionName: 'postEpoch', args: built.args, account, blockTag: 'pending' });
+      txHash = await wallet.writeContract({
+        address: ledger,
+        abi: ledgerAbi,
+        functionName: 'postEpoch',
+        args: built.args,
+        chain: null,
+        gas: POST_GAS_LIMIT,
+      });
     } catch (cause) {
       const name = revertName(cause);
       const what = `posting subnet ${netuid} epoch ${inputs.epoch} (block ${block})`;
