@@ -19,6 +19,7 @@ import { generateHistory } from './index/history';
 import { backfillOurs } from './index/ours';
 import { backfillPonder } from './index/ponder';
 import { freePort, machineLoad } from './index/procs';
+import { summarizeProfile } from './index/profile';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,6 +29,8 @@ const { values: args } = parseArgs({
     // The indexer's own default (indexer/config.ts); freshness depends on it directly.
     'head-poll-ms': { type: 'string', default: '250' },
     'skip-ponder': { type: 'boolean', default: false },
+    // Profile our indexer (supervisor and worker) and print the worker's top costs.
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 
@@ -39,6 +42,18 @@ async function countEvents(url: string, schema: string): Promise<number> {
   } finally {
     await c.end();
   }
+}
+
+/** The biggest profile in the folder is the worker's (the supervisor mostly waits). */
+function printProfile(dir: string): void {
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  if (files.length === 0) return console.log(`cpu profile: none written to ${dir}`);
+  const biggest = files.map((f) => path.join(dir, f)).sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0]!;
+  const s = summarizeProfile(biggest);
+  console.log(`cpu profile of the worker (${biggest}, ${s.totalMs.toFixed(0)} ms), self time:`);
+  for (const f of s.topPackages) console.log(`  ${f.pct.toFixed(1).padStart(5)}%  ${f.name}`);
+  console.log('  top functions:');
+  for (const f of s.topFunctions) console.log(`  ${f.pct.toFixed(1).padStart(5)}%  ${f.name}`);
 }
 
 async function main(): Promise<void> {
@@ -74,6 +89,7 @@ async function main(): Promise<void> {
       head: history.head,
       events: history.events,
       headPollMs: Number(args['head-poll-ms']),
+      cpuProfDir: args['cpu-prof'] ? fs.mkdtempSync(path.join(os.tmpdir(), 'gridmind-bench-prof-')) : undefined,
     });
     const events = await countEvents(pg.url, 'public');
     const oursRows = await rowCounts(pg.url, 'public');
@@ -91,6 +107,7 @@ async function main(): Promise<void> {
     });
     ours.rss.stop();
     await ours.indexer.stop();
+    if (ours.cpuProfDir) printProfile(ours.cpuProfDir);
 
     // 4. Ponder, on the same chain (with the freshness blocks, counted in its own events).
     let ponder: { seconds: number; peakRssMb: number; events: number; rows: Record<string, number> } | undefined;

@@ -43,6 +43,18 @@ it('has the root fields and per-entity naming every later feature builds on', as
       'stakePositions',
       'subnet',
       'subnets',
+      // the protocol's tables (gateway/entities.ts) and queries (gateway/protocol.resolver.ts)
+      'subnetEpochs',
+      'accounts',
+      'chainEvents',
+      'marketEpochs',
+      'marketStats',
+      'neuronEpochs',
+      'providerEpochs',
+      'tokenSupplyDays',
+      'weights',
+      'account',
+      'epoch',
     ].sort(),
   );
   expect(query.jobs.args.map((a) => `${a.name}: ${a.type}`)).toEqual([

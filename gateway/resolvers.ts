@@ -5,6 +5,7 @@ import type { GatewayContext } from './context';
 import { readIndexedHeights } from './context';
 import { ENTITY_SPECS, type EntitySpec } from './entities';
 import type { ProviderScore } from './inference';
+import { PROTOCOL_RESOLVERS } from './protocol.resolver';
 import type { ListArgs } from './sql/list';
 import type { Page, Row } from './store';
 import { type EntityTypes, MetaType, ScoreFeatureType, TYPES } from './types';
@@ -171,4 +172,5 @@ export const RESOLVERS: [Function, ...Function[]] = [
   JobRelations,
   JobEventRelations,
   MetaResolver,
+  ...PROTOCOL_RESOLVERS,
 ];

@@ -31,6 +31,8 @@ export interface Page {
 export interface ToMany {
   spec: EntitySpec;
   column: string;
+  /** For a key over several columns: the condition tying a row to the parent key (sql/list.ts ParentKeys). */
+  match?: (key: string) => string;
 }
 
 /** The data access of one GraphQL request; its loaders cache for that request only. */
@@ -78,7 +80,7 @@ export function createStore(run: QueryFn): Store {
       l = {
         page: new DataLoader(
           async (ids) => {
-            const st = buildListQuery(rel.spec, args, { column: rel.column, ids });
+            const st = buildListQuery(rel.spec, args, { column: rel.column, ids, match: rel.match });
             const rows = await query(st.sql, st.params);
             const groups = new Map<string, Row[]>(ids.map((id) => [id, []]));
             for (const { __parent, ...row } of rows) groups.get(__parent as string)?.push(row as Row);
@@ -87,7 +89,7 @@ export function createStore(run: QueryFn): Store {
           { maxBatchSize: 1000 },
         ),
         count: new DataLoader(async (ids) => {
-          const st = buildCountQuery(rel.spec, args.where, { column: rel.column, ids });
+          const st = buildCountQuery(rel.spec, args.where, { column: rel.column, ids, match: rel.match });
           const rows = await query(st.sql, st.params);
           const n = new Map(rows.map((r) => [r.__parent as string, r.n as number]));
           return ids.map((id) => n.get(id) ?? 0);

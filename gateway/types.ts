@@ -4,6 +4,7 @@
 import 'reflect-metadata';
 import { ArgsType, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ENTITY_SPECS, type EntityName, type EntitySpec, type FieldSpec } from './entities';
+import { GraphQLJSON } from 'graphql-scalars';
 import { BigIntScalar, DateTimeScalar } from './scalars';
 import { filterOps, OP_SUFFIX } from './sql/filter';
 import { DEFAULT_FIRST } from './sql/list';
@@ -31,6 +32,14 @@ function scalarOf(f: FieldSpec): TypeRef {
       return BigIntScalar;
     case 'datetime':
       return DateTimeScalar;
+    case 'boolean':
+      return Boolean;
+    case 'float':
+      return Float;
+    case 'intList':
+      return [Int];
+    case 'json':
+      return GraphQLJSON;
     case 'enum': {
       const e = f.enum as NonNullable<FieldSpec['enum']>;
       if (!registeredEnums.has(e.name)) {
@@ -80,10 +89,17 @@ function buildEntityTypes(spec: EntitySpec): EntityTypes {
       Field(() => (list ? [scalarOf(f)] : scalarOf(f)), { nullable: true })(where.prototype, name + OP_SUFFIX[op]);
     }
   }
+  for (const [name, f] of Object.entries(spec.fields)) {
+    // Lazy: the related entity's Where may be built after this one (and Job ↔ JobEvent refer both ways).
+    const target = f.relation;
+    if (target && f.filterable !== false) {
+      Field(() => TYPES[target].where, { nullable: true, description: `Rows whose ${name} matches this filter` })(where.prototype, `${name}_`);
+    }
+  }
   Field(() => [where], { nullable: true, description: 'Every condition must hold' })(where.prototype, 'and');
   Field(() => [where], { nullable: true, description: 'At least one condition must hold' })(where.prototype, 'or');
   InputType(whereName, {
-    description: `Filter on ${spec.name}: field (equals), field_not, _gt, _gte, _lt, _lte, _in, _not_in, and for strings _contains, _not_contains, _starts_with`,
+    description: `Filter on ${spec.name}: field (equals), field_not, _gt, _gte, _lt, _lte, _in, _not_in, and for strings _contains, _not_contains, _starts_with; relation_ filters on the related entity`,
   })(where);
 
   const orderBy = Object.fromEntries(

@@ -12,6 +12,7 @@ export interface OursRun {
   seconds: number;
   peakRssMb: number;
   peakWorkerRssMb: number;
+  cpuProfDir?: string;
 }
 
 export async function indexedHeight(c: Client): Promise<number> {
@@ -33,6 +34,8 @@ export async function backfillOurs(p: {
   head: number;
   events: number;
   headPollMs: number;
+  /** Where supervisor and worker write --cpu-prof profiles (on exit); none when omitted. */
+  cpuProfDir?: string;
 }): Promise<OursRun> {
   const db = new Client({ connectionString: p.databaseUrl });
   await db.connect();
@@ -46,6 +49,8 @@ export async function backfillOurs(p: {
       DEPLOYMENT_FILE: p.deploymentFile,
       INDEXER_METRICS_PORT: '0',
       INDEXER_HEAD_POLL_MS: String(p.headPollMs),
+      // The supervisor passes its environment on to the worker, so both get profiled.
+      ...(p.cpuProfDir ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${p.cpuProfDir}`.trim() } : {}),
     },
   });
   const rss = sampleRss(indexer.child.pid!);
@@ -71,5 +76,6 @@ export async function backfillOurs(p: {
     seconds,
     peakRssMb: rss.peakTreeMb(),
     peakWorkerRssMb: Math.max(0, ...byPid.values()),
+    cpuProfDir: p.cpuProfDir,
   };
 }

@@ -1,7 +1,7 @@
 // Compiles a `where` input (The Graph / Ponder naming) into a SQL condition with bound parameters.
 // Pure: no database, no GraphQL; the field specs say which columns exist and how to compare them.
 
-import type { EntitySpec, FieldKind, FieldSpec } from '../entities';
+import { ENTITY_SPECS, type EntitySpec, type FieldKind, type FieldSpec } from '../entities';
 import { BadUserInputError } from '../errors';
 import { ident, type SqlParams } from './params';
 
@@ -27,7 +27,9 @@ const ORDERED: FilterOp[] = [...EQUALITY, 'gt', 'gte', 'lt', 'lte'];
 
 /** Which operators a field offers, by its kind. */
 export function filterOps(field: FieldSpec): FilterOp[] {
-  if (field.relation || field.kind === 'enum') return EQUALITY;
+  // Unindexed columns, lists and JSON documents offer no filter (FieldSpec.filterable).
+  if (field.filterable === false || field.kind === 'intList' || field.kind === 'json') return [];
+  if (field.relation || field.kind === 'enum' || field.kind === 'boolean') return EQUALITY;
   if (field.kind === 'string') return [...ORDERED, 'contains', 'not_contains', 'starts_with'];
   return ORDERED;
 }
@@ -40,6 +42,11 @@ export const SQL_TYPE: Record<FieldKind, string> = {
   int: 'int4',
   bigint: 'numeric',
   datetime: 'timestamptz',
+  boolean: 'bool',
+  // Subsquid's Float is a numeric column: a numeric parameter keeps an index on it usable.
+  float: 'numeric',
+  intList: 'int4[]',
+  json: 'jsonb',
 };
 
 /** Where-input field name → (field, operator), for every filterable field of an entity. */
@@ -57,7 +64,16 @@ function filterKeys(spec: EntitySpec): Map<string, { name: string; field: FieldS
 const cache = new WeakMap<EntitySpec, ReturnType<typeof filterKeys>>();
 
 export function filterKeyNames(spec: EntitySpec): string[] {
-  return [...filterKeys(spec).keys()];
+  return [...filterKeys(spec).keys(), ...Object.keys(relationFilters(spec))];
+}
+
+/** The Graph's `<relation>_` filters: `market_: { kind: RENDER }` → the related entity's spec and the foreign key. */
+export function relationFilters(spec: EntitySpec): Record<string, { field: FieldSpec; target: EntitySpec }> {
+  const out: Record<string, { field: FieldSpec; target: EntitySpec }> = {};
+  for (const [name, field] of Object.entries(spec.fields)) {
+    if (field.relation && field.filterable !== false) out[`${name}_`] = { field, target: ENTITY_SPECS[field.relation] };
+  }
+  return out;
 }
 
 export type Where = { and?: Where[] | null; or?: Where[] | null } & Record<string, unknown>;
@@ -76,6 +92,12 @@ function bindValue(field: FieldSpec, name: string, value: unknown): unknown {
       if (!d || Number.isNaN(d.getTime())) throw new BadUserInputError(`${name}: expected a DateTime`);
       return d.toISOString();
     }
+    case 'boolean':
+      if (typeof value !== 'boolean') throw new BadUserInputError(`${name}: expected a Boolean`);
+      return value;
+    case 'float':
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new BadUserInputError(`${name}: expected a Float`);
+      return value;
     case 'enum':
       if (typeof value !== 'string' || (field.enum && !Object.values(field.enum.values).includes(value))) {
         throw new BadUserInputError(`${name}: not a value of ${field.enum?.name ?? 'the enum'}`);
@@ -155,7 +177,17 @@ export function compileWhere(spec: EntitySpec, where: Where | null | undefined, 
       continue;
     }
     const k = keys.get(key);
-    if (!k) throw new BadUserInputError(`${spec.name} has no filter ${key}`);
+    if (!k) {
+      const rel = key.endsWith('_') ? relationFilters(spec)[key] : undefined;
+      if (!rel) throw new BadUserInputError(`${spec.name} has no filter ${key}`);
+      if (value == null) continue; // no condition, as for the scalar operators
+      if (typeof value !== 'object' || Array.isArray(value)) throw new BadUserInputError(`${key}: expected a ${rel.target.name}Where`);
+      // A semi-join on the foreign key: Postgres runs it as one hash or index semi-join, and the
+      // parent's own index still serves its ORDER BY. `market_: {}` means "has a market".
+      const sub = compileWhere(rel.target, value as Where, params) ?? 'TRUE';
+      parts.push(`${ident(rel.field.column)} IN (SELECT "id" FROM ${ident(rel.target.table)} WHERE ${sub})`);
+      continue;
+    }
     const sql = compileOp(key, k.field, k.op, value, params);
     if (sql) parts.push(sql);
   }

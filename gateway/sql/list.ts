@@ -108,10 +108,23 @@ function conditions(spec: EntitySpec, args: CheckedListArgs, params: SqlParams, 
 const whereClause = (conds: string[]) => (conds.length ? ` WHERE ${conds.join(' AND ')}` : '');
 
 /**
+ * The parents of a relation page: their keys, and how a row belongs to one. By default the key is
+ * a foreign key `column`; `match` instead gives the condition for a key expression (a relation on
+ * several columns, such as a neuron's epochs on (netuid, uid, hotkey)), so the index still serves it.
+ */
+export interface ParentKeys {
+  column: string;
+  ids: readonly string[];
+  match?: (key: string) => string;
+}
+
+const parentCondition = (parent: ParentKeys, key: string) => (parent.match ? parent.match(key) : `${ident(parent.column)} = ${key}`);
+
+/**
  * One page (plus one row, to learn whether another page follows). With `parent`, one page per
  * parent id of the foreign key `parent.column`, each row carrying its parent in `__parent`.
  */
-export function buildListQuery(spec: EntitySpec, args: CheckedListArgs, parent?: { column: string; ids: readonly string[] }): Statement {
+export function buildListQuery(spec: EntitySpec, args: CheckedListArgs, parent?: ParentKeys): Statement {
   const params = new SqlParams();
   const sort = spec.fields[args.orderBy];
   const order = `${ident(sort.column)} ${args.direction}, "id" ${args.direction}`;
@@ -122,7 +135,7 @@ export function buildListQuery(spec: EntitySpec, args: CheckedListArgs, parent?:
     return { sql: `SELECT ${selectList(spec)} FROM ${table}${whereClause(conds)} ORDER BY ${order} LIMIT ${limit}`, params: params.values };
   }
   const ids = params.add(parent.ids, 'text[]');
-  const conds = [`${ident(parent.column)} = "__p"."id"`, ...conditions(spec, args, params, true)];
+  const conds = [parentCondition(parent, '"__p"."id"'), ...conditions(spec, args, params, true)];
   const limit = params.add(args.first + 1, 'int4');
   // LATERAL: each parent reads only its own first rows through the foreign-key index.
   const sql =
@@ -133,16 +146,22 @@ export function buildListQuery(spec: EntitySpec, args: CheckedListArgs, parent?:
 }
 
 /** COUNT(*) of the rows that match `where` (the cursor does not count), per parent if given. */
-export function buildCountQuery(
-  spec: EntitySpec,
-  where: Where | null | undefined,
-  parent?: { column: string; ids: readonly string[] },
-): Statement {
+export function buildCountQuery(spec: EntitySpec, where: Where | null | undefined, parent?: ParentKeys): Statement {
   const params = new SqlParams();
   const table = ident(spec.table);
   if (!parent) {
     const cond = compileWhere(spec, where, params);
     return { sql: `SELECT count(*)::int AS "n" FROM ${table}${whereClause(cond ? [cond] : [])}`, params: params.values };
+  }
+  if (parent.match) {
+    // One index probe per parent key, as the page itself reads them.
+    const ids = params.add(parent.ids, 'text[]');
+    const cond = compileWhere(spec, where, params);
+    const conds = [parentCondition(parent, '"__p"."id"'), ...(cond ? [cond] : [])];
+    return {
+      sql: `SELECT "__p"."id" AS "__parent", (SELECT count(*)::int FROM ${table}${whereClause(conds)}) AS "n" FROM unnest(${ids}) AS "__p"("id")`,
+      params: params.values,
+    };
   }
   const fk = ident(parent.column);
   const conds = [`${fk} = ANY(${params.add(parent.ids, 'text[]')})`];
@@ -179,5 +198,37 @@ export function buildPageInfo<Row extends Record<string, unknown>>(
           })
         : null,
     },
+  };
+}
+
+/** Rows one change event may emit to one subscription; a backfill batch must not flood a client. */
+export const MAX_CHANGED_ROWS = 5000;
+
+/**
+ * The rows a change event names that match `where`: by id when the NOTIFY listed them, else by
+ * the block of their last change in (fromBlock, toBlock]. One statement for the whole batch.
+ */
+export function buildChangedQuery(
+  spec: EntitySpec,
+  where: Where | null | undefined,
+  changed: { ids: readonly string[] } | { fromBlock: number | null; toBlock: number },
+): Statement {
+  const params = new SqlParams();
+  const conds: string[] = [];
+  if ('ids' in changed) {
+    conds.push(`"id" = ANY(${params.add(changed.ids, 'text[]')})`);
+  } else {
+    if (!spec.changedAtColumn) throw new Error(`${spec.name} has no changedAtColumn`);
+    const col = ident(spec.changedAtColumn);
+    // Without a previous block (first event, or a reorg that went back), the batch's last block.
+    const from = changed.fromBlock !== null && changed.fromBlock < changed.toBlock ? changed.fromBlock : changed.toBlock - 1;
+    conds.push(`${col} > ${params.add(from, 'int4')} AND ${col} <= ${params.add(changed.toBlock, 'int4')}`);
+  }
+  const w = compileWhere(spec, where, params);
+  if (w) conds.push(w);
+  const order = `${ident(spec.fields[spec.defaultOrderBy].column)}, "id"`;
+  return {
+    sql: `SELECT ${selectList(spec)} FROM ${ident(spec.table)}${whereClause(conds)} ORDER BY ${order} LIMIT ${MAX_CHANGED_ROWS}`,
+    params: params.values,
   };
 }

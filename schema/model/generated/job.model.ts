@@ -66,6 +66,7 @@ export class Job {
     @IntColumn_({nullable: false})
     postedAtBlock!: number
 
+    @Index_()
     @DateTimeColumn_({nullable: false})
     postedAt!: Date
 

@@ -7,6 +7,7 @@ import {StatPeriod} from "./_statPeriod"
  * A market's activity per hour and per day (kept at index time).
  */
 @Index_(["market", "period", "start"], {unique: true})
+@Index_(["period", "start"], {unique: false})
 @Entity_()
 export class MarketStat {
     constructor(props?: Partial<MarketStat>) {

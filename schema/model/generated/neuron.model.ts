@@ -22,6 +22,7 @@ export class Neuron {
     @IntColumn_({nullable: false})
     netuid!: number
 
+    @Index_()
     @IntColumn_({nullable: false})
     uid!: number
 
@@ -36,9 +37,11 @@ export class Neuron {
     /**
      * total stake on this hotkey in this subnet, from every coldkey
      */
+    @Index_()
     @BigIntColumn_({nullable: false})
     stake!: bigint
 
+    @Index_()
     @IntColumn_({nullable: false})
     registeredAtBlock!: number
 

@@ -25,6 +25,7 @@ export class NeuronEpoch {
     @IntColumn_({nullable: false})
     netuid!: number
 
+    @Index_()
     @IntColumn_({nullable: false})
     epoch!: number
 

@@ -18,12 +18,15 @@ export class Provider {
     @StringColumn_({nullable: false})
     address!: string
 
+    @Index_()
     @StringColumn_({nullable: false})
     gpuModel!: string
 
+    @Index_()
     @IntColumn_({nullable: false})
     vramGb!: number
 
+    @Index_()
     @IntColumn_({nullable: false})
     benchmarkScore!: number
 

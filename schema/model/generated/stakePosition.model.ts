@@ -19,6 +19,7 @@ export class StakePosition {
     @StringColumn_({nullable: false})
     coldkey!: string
 
+    @Index_()
     @StringColumn_({nullable: false})
     hotkey!: string
 
@@ -29,9 +30,11 @@ export class StakePosition {
     @ManyToOne_(() => Subnet, {nullable: true})
     subnet!: Subnet
 
+    @Index_()
     @BigIntColumn_({nullable: false})
     amount!: bigint
 
+    @Index_()
     @IntColumn_({nullable: false})
     updatedAtBlock!: number
 

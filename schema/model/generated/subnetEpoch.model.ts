@@ -26,6 +26,7 @@ export class SubnetEpoch {
     @IntColumn_({nullable: false})
     netuid!: number
 
+    @Index_()
     @IntColumn_({nullable: false})
     epoch!: number
 

@@ -38,6 +38,7 @@ export class Weights {
     @IntColumn_({array: true, nullable: false})
     values!: (number)[]
 
+    @Index_()
     @IntColumn_({nullable: false})
     block!: number
 
