@@ -8,6 +8,7 @@ import { ENTITY_SPECS, type EntitySpec } from './entities';
 import type { ListArgs } from './sql/list';
 import type { Row, ToMany } from './store';
 import { TYPES } from './types';
+import { SubnetEpochVerifyResolver } from './verify.resolver';
 
 const E = ENTITY_SPECS;
 const toOne = (ctx: GatewayContext, spec: EntitySpec, id: unknown) =>
@@ -216,4 +217,5 @@ export const PROTOCOL_RESOLVERS: Function[] = [
   ProviderProtocolRelations,
   ProviderEpochRelations,
   AccountRelations,
+  SubnetEpochVerifyResolver,
 ];
