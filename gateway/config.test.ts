@@ -11,6 +11,10 @@ describe('loadConfig', () => {
       rpcUrl: undefined,
       inferenceUrl: undefined,
       statementTimeoutMs: 5000,
+      maxDepth: 10,
+      maxAliases: 30,
+      maxCost: 50_000,
+      rateLimit: { perSecond: 50, burst: 100 },
     });
   });
 
@@ -22,8 +26,17 @@ describe('loadConfig', () => {
       RPC_URL: 'http://127.0.0.1:8545',
       INFERENCE_URL: 'http://127.0.0.1:4200',
       GATEWAY_STATEMENT_TIMEOUT_MS: '250',
+      GATEWAY_MAX_DEPTH: '6',
+      GATEWAY_MAX_ALIASES: '0',
+      GATEWAY_MAX_COST: '900',
+      GATEWAY_RATE_LIMIT_PER_SECOND: '5',
+      GATEWAY_RATE_LIMIT_BURST: '7',
     });
     expect(c).toMatchObject({
+      maxDepth: 6,
+      maxAliases: 0,
+      maxCost: 900,
+      rateLimit: { perSecond: 5, burst: 7 },
       port: 4100,
       host: '0.0.0.0',
       rpcUrl: 'http://127.0.0.1:8545',
@@ -39,9 +52,15 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: DB, PORT: '70000' }, /^PORT must be between 0 and 65535$/],
     [{ DATABASE_URL: DB, RPC_URL: 'nope' }, /^RPC_URL must be a URL$/],
     [{ DATABASE_URL: DB, GATEWAY_STATEMENT_TIMEOUT_MS: '0' }, /^GATEWAY_STATEMENT_TIMEOUT_MS must be between/],
+    [{ DATABASE_URL: DB, GATEWAY_MAX_COST: '0' }, /^GATEWAY_MAX_COST must be between/],
+    [{ DATABASE_URL: DB, GATEWAY_RATE_LIMIT_PER_SECOND: 'lots' }, /^GATEWAY_RATE_LIMIT_PER_SECOND must be an integer$/],
   ])('fails with one line naming the variable: %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('turns the rate limit off at 0 per second', () => {
+    expect(loadConfig({ DATABASE_URL: DB, GATEWAY_RATE_LIMIT_PER_SECOND: '0' }).rateLimit).toBeUndefined();
   });
 
   it('treats an empty variable as unset', () => {

@@ -25,6 +25,12 @@ const schema = z.object({
   RPC_URL: url(/^https?:$/).optional(),
   INFERENCE_URL: url(/^https?:$/).optional(),
   GATEWAY_STATEMENT_TIMEOUT_MS: int(1, 600_000).default(5000),
+  GATEWAY_MAX_DEPTH: int(1, 100).default(10),
+  GATEWAY_MAX_ALIASES: int(0, 10_000).default(30),
+  GATEWAY_MAX_COST: int(1, 1_000_000_000).default(50_000),
+  /** Requests per second per client IP (token bucket refill); 0 turns the limit off. */
+  GATEWAY_RATE_LIMIT_PER_SECOND: int(0, 1_000_000).default(50),
+  GATEWAY_RATE_LIMIT_BURST: int(1, 1_000_000).default(100),
 });
 
 export interface GatewayConfig {
@@ -34,6 +40,11 @@ export interface GatewayConfig {
   rpcUrl?: string;
   inferenceUrl?: string;
   statementTimeoutMs: number;
+  maxDepth: number;
+  maxAliases: number;
+  maxCost: number;
+  /** Undefined when GATEWAY_RATE_LIMIT_PER_SECOND is 0. */
+  rateLimit?: { perSecond: number; burst: number };
 }
 
 export class ConfigError extends Error {
@@ -62,5 +73,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     rpcUrl: c.RPC_URL,
     inferenceUrl: c.INFERENCE_URL,
     statementTimeoutMs: c.GATEWAY_STATEMENT_TIMEOUT_MS,
+    maxDepth: c.GATEWAY_MAX_DEPTH,
+    maxAliases: c.GATEWAY_MAX_ALIASES,
+    maxCost: c.GATEWAY_MAX_COST,
+    rateLimit:
+      c.GATEWAY_RATE_LIMIT_PER_SECOND > 0 ? { perSecond: c.GATEWAY_RATE_LIMIT_PER_SECOND, burst: c.GATEWAY_RATE_LIMIT_BURST } : undefined,
   };
 }

@@ -2,6 +2,7 @@
 // (one /score call per request) and the shared clients for `_meta`.
 import DataLoader from 'dataloader';
 import type { ChainHeadClient } from './chain';
+import type { ChangeFeed } from './changes';
 import { InferenceUnavailableError } from './errors';
 import type { InferenceClient, ProviderScore } from './inference';
 import { createStore, type QueryFn, type Store } from './store';
@@ -18,6 +19,8 @@ export interface GatewayServices {
   inference?: InferenceClient;
   /** Execution provider reported by the inference service's /health (cached), null if unknown. */
   executionProvider(): Promise<string | null>;
+  /** What the indexer changed, batch by batch (subscriptions); absent when not serving. */
+  changes?: ChangeFeed;
 }
 
 export interface GatewayContext {
@@ -27,19 +30,28 @@ export interface GatewayContext {
   scores: DataLoader<string, ProviderScore | null>;
 }
 
+function createScores(services: GatewayServices): DataLoader<string, ProviderScore | null> {
+  return new DataLoader<string, ProviderScore | null>(
+    async (addresses) => {
+      if (!services.inference) throw new InferenceUnavailableError('INFERENCE_URL is not configured');
+      const scores = await services.inference.score(addresses);
+      return addresses.map((a) => scores.get(a) ?? null);
+    },
+    { maxBatchSize: 1000 },
+  );
+}
+
 export function createContext(services: GatewayServices): GatewayContext {
-  return {
-    services,
-    store: createStore(services.query),
-    scores: new DataLoader<string, ProviderScore | null>(
-      async (addresses) => {
-        if (!services.inference) throw new InferenceUnavailableError('INFERENCE_URL is not configured');
-        const scores = await services.inference.score(addresses);
-        return addresses.map((a) => scores.get(a) ?? null);
-      },
-      { maxBatchSize: 1000 },
-    ),
-  };
+  return { services, store: createStore(services.query), scores: createScores(services) };
+}
+
+/**
+ * Fresh loaders for the next event of a subscription: one context serves the whole subscription,
+ * and cached rows from an earlier event would be stale.
+ */
+export function renewContext(ctx: GatewayContext): void {
+  ctx.store = createStore(ctx.services.query);
+  ctx.scores = createScores(ctx.services);
 }
 
 /**

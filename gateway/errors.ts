@@ -7,6 +7,9 @@ import { GraphQLError, type GraphQLErrorOptions, type GraphQLFormattedError } fr
 export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
+  RATE_LIMITED: 'RATE_LIMITED',
   QUERY_TIMEOUT: 'QUERY_TIMEOUT',
   INFERENCE_UNAVAILABLE: 'INFERENCE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
@@ -38,6 +41,44 @@ export class QueryTooDeepError extends GatewayError {
   constructor(depth: number, maxDepth: number, options?: GraphQLErrorOptions) {
     super(`query depth ${depth} exceeds the limit of ${maxDepth}`, ErrorCode.QUERY_TOO_DEEP, options);
     this.name = 'QueryTooDeepError';
+  }
+}
+
+export class QueryTooComplexError extends GatewayError {
+  readonly code = ErrorCode.QUERY_TOO_COMPLEX;
+  readonly retryable = false;
+  constructor(cost: number, maxCost: number, options?: GraphQLErrorOptions) {
+    // http.status: Apollo answers errors raised before execution with 500 unless told otherwise.
+    super(
+      `query cost ${cost} exceeds the budget of ${maxCost}; ask for smaller pages (first) or fewer nested lists`,
+      ErrorCode.QUERY_TOO_COMPLEX,
+      {
+        ...options,
+        extensions: { http: { status: 400 } },
+      },
+    );
+    this.name = 'QueryTooComplexError';
+  }
+}
+
+export class TooManyAliasesError extends GatewayError {
+  readonly code = ErrorCode.TOO_MANY_ALIASES;
+  readonly retryable = false;
+  constructor(aliases: number, maxAliases: number, options?: GraphQLErrorOptions) {
+    super(`the operation uses ${aliases} aliases, more than the limit of ${maxAliases}`, ErrorCode.TOO_MANY_ALIASES, options);
+    this.name = 'TooManyAliasesError';
+  }
+}
+
+export class RateLimitedError extends GatewayError {
+  readonly code = ErrorCode.RATE_LIMITED;
+  readonly retryable = true;
+  constructor(
+    readonly retryAfterMs: number,
+    options?: GraphQLErrorOptions,
+  ) {
+    super(`too many requests from this address; retry in ${Math.ceil(retryAfterMs / 1000)} s`, ErrorCode.RATE_LIMITED, options);
+    this.name = 'RateLimitedError';
   }
 }
 
@@ -95,10 +136,16 @@ export interface FormatErrorOptions {
 
 export function createFormatError(opts: FormatErrorOptions = {}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
+    // `http` carries a status to Apollo's HTTP layer (which strips it); graphql-ws would send it on.
+    const { stacktrace: _s, http: _h, ...extensions } = formatted.extensions ?? {};
     const ours = findGatewayError(error);
     if (ours) return { ...formatted, extensions: { ...extensions, code: ours.code } };
     if (PASS_THROUGH.has(extensions.code)) return { ...formatted, extensions };
+    // Apollo's one request error without a code of its own (it fills in INTERNAL_SERVER_ERROR): an
+    // APQ hash that does not match the query, answered with HTTP 400.
+    if (formatted.message === 'provided sha does not match query' && !(error as GraphQLError)?.originalError) {
+      return { ...formatted, extensions: { ...extensions, code: ApolloServerErrorCode.BAD_REQUEST } };
+    }
     opts.onInternalError?.(unwrapResolverError(error));
     return {
       message: 'Internal server error',

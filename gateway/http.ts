@@ -1,10 +1,12 @@
 // A plain node:http server in front of Apollo (no Express): POST/GET /graphql to
-// executeHTTPGraphQLRequest, everything else 404. Kept small so that a WebSocket server for
-// subscriptions can later share the same http.Server.
+// executeHTTPGraphQLRequest, everything else 404. The WebSocket server for subscriptions shares
+// this http.Server (upgrade requests on the same path). Requests are rate-limited per peer address.
 import http from 'node:http';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 
 import { HeaderMap } from '@apollo/server';
+import { ErrorCode } from './errors';
+import type { RateLimiter } from './ratelimit';
 
 const MAX_BODY_BYTES = 1 << 20;
 
@@ -12,6 +14,8 @@ class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly code: string = 'BAD_REQUEST',
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -28,15 +32,54 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+// GraphQL request errors (the request was well formed, the document or variables were not). With
+// `application/json` responses the GraphQL-over-HTTP spec asks for 200 on these (legacy clients read
+// the body, not the status); with `application/graphql-response+json` Apollo's 400 is right.
+const REQUEST_ERROR_CODES: ReadonlySet<unknown> = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  ErrorCode.QUERY_TOO_DEEP,
+  ErrorCode.QUERY_TOO_COMPLEX,
+  ErrorCode.TOO_MANY_ALIASES,
+]);
+
+function legacyStatus(status: number, contentType: string | undefined, body: string): number {
+  if (status !== 400 || !contentType?.startsWith('application/json')) return status;
+  try {
+    const errors = (JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] }).errors;
+    if (errors?.length && errors.every((e) => REQUEST_ERROR_CODES.has(e.extensions?.code))) return 200;
+  } catch {
+    // not a GraphQL response: leave the status alone
+  }
+  return status;
+}
+
+export interface HttpServerOptions {
+  path?: string;
+  /** Per-peer-address limiter; requests over it get 429 RATE_LIMITED. */
+  rateLimit?: RateLimiter;
+}
+
 export function createHttpServer<C extends BaseContext>(
   apollo: Pick<ApolloServer<C>, 'executeHTTPGraphQLRequest'>,
   context: () => Promise<C>,
-  path = '/graphql',
+  opts: HttpServerOptions = {},
 ): http.Server {
+  const path = opts.path ?? '/graphql';
   return http.createServer(async (req, res) => {
+    let onPath = false;
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== path) throw new HttpError(404, 'not found');
+      onPath = true;
+      const limited = opts.rateLimit?.take(req.socket.remoteAddress ?? 'unknown');
+      if (limited && !limited.ok) {
+        const seconds = Math.ceil(limited.retryAfterMs / 1000);
+        throw new HttpError(429, `too many requests from this address; retry in ${seconds} s`, ErrorCode.RATE_LIMITED, {
+          'retry-after': String(seconds),
+        });
+      }
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -61,18 +104,28 @@ export function createHttpServer<C extends BaseContext>(
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
       if (response.body.kind === 'complete') {
+        res.statusCode = legacyStatus(res.statusCode, response.headers.get('content-type'), response.body.string);
         res.end(response.body.string);
         return;
       }
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     } catch (err) {
-      const status = err instanceof HttpError ? err.status : 500;
-      if (!res.headersSent) {
-        res.statusCode = status;
-        res.setHeader('content-type', 'text/plain; charset=utf-8');
+      const e = err instanceof HttpError ? err : new HttpError(500, 'internal server error', ErrorCode.INTERNAL_SERVER_ERROR);
+      if (res.headersSent) {
+        res.end();
+        return;
       }
-      res.end(err instanceof HttpError ? err.message : 'internal server error');
+      res.statusCode = e.status;
+      for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
+      if (!onPath) {
+        res.setHeader('content-type', 'text/plain; charset=utf-8');
+        res.end(e.message);
+        return;
+      }
+      // On the GraphQL path every answer is a GraphQL response with a code, even transport errors.
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify({ errors: [{ message: e.message, extensions: { code: e.code } }] }));
     }
   });
 }

@@ -1,4 +1,4 @@
-import type { GraphQLObjectType } from 'graphql';
+import type { GraphQLInputObjectType, GraphQLObjectType } from 'graphql';
 import * as gateway from './index';
 
 it('exports exactly its public surface', () => {
@@ -13,7 +13,11 @@ it('exports exactly its public surface', () => {
       'InferenceUnavailableError',
       'MAX_FIRST',
       'QueryTimeoutError',
+      'QueryTooComplexError',
       'QueryTooDeepError',
+      'RateLimitedError',
+      'TooManyAliasesError',
+      'computeCost',
       'SqlParams',
       'buildGatewaySchema',
       'compileWhere',
@@ -42,9 +46,8 @@ it('has the root fields and per-entity naming every later feature builds on', as
       'stakeEvents',
       'stakePositions',
       'subnet',
-      'subnets',
-      // the protocol's tables (gateway/entities.ts) and queries (gateway/protocol.resolver.ts)
       'subnetEpochs',
+      'subnets',
       'accounts',
       'chainEvents',
       'marketEpochs',
@@ -53,10 +56,23 @@ it('has the root fields and per-entity naming every later feature builds on', as
       'providerEpochs',
       'tokenSupplyDays',
       'weights',
+      // the protocol queries (gateway/protocol.resolver.ts, rankings.resolver.ts, verify.resolver.ts)
       'account',
       'epoch',
     ].sort(),
   );
+  const subscription = schema.getSubscriptionType()?.getFields() ?? {};
+  expect(
+    Object.fromEntries(
+      Object.values(subscription).map((f) => [f.name, `(${f.args.map((a) => `${a.name}: ${a.type}`).join(', ')}): ${f.type}`]),
+    ),
+  ).toEqual({
+    newBlock: '(): NewBlock!',
+    jobUpdated: '(where: JobWhere): Job!',
+    providerUpdated: '(address: String!): Provider!',
+    epochFinalized: '(netuid: Int): SubnetEpoch!',
+  });
+  expect(String((schema.getType('JobWhere') as GraphQLInputObjectType).getFields().market_.type)).toBe('MarketWhere');
   expect(query.jobs.args.map((a) => `${a.name}: ${a.type}`)).toEqual([
     'where: JobWhere',
     'orderBy: JobOrderBy!',

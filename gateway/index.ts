@@ -1,21 +1,29 @@
 // The gateway's public surface: build the schema, create a gateway over a database, serve it.
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { FormattedExecutionResult, GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import type { DataSource } from 'typeorm';
+import { WebSocketServer } from 'ws';
 import { createDataSource } from '../schema';
 import { createChainHeadClient } from './chain';
-import { createContext, type GatewayContext, type GatewayServices } from './context';
+import { createChangeFeed } from './changes';
+import { createContext, type GatewayContext, type GatewayServices, readIndexedHeights } from './context';
 import { createDepthLimitRule, DEFAULT_MAX_DEPTH } from './depth';
+import { ENTITY_SPECS } from './entities';
 import { createFormatError } from './errors';
 import { createHttpServer } from './http';
 import { createInferenceClient } from './inference';
+import { assertCost, createAliasLimitRule, DEFAULT_MAX_ALIASES, DEFAULT_MAX_COST } from './limits';
+import { createChangeListener } from './listener';
+import { createRateLimiter } from './ratelimit';
 import { RESOLVERS } from './resolvers';
 import { BigIntScalar, DateTimeScalar } from './scalars';
+import { useWebSocketServer } from './ws';
 
 export { ConfigError, type GatewayConfig, loadConfig } from './config';
 export type { GatewayContext } from './context';
@@ -26,9 +34,13 @@ export {
   GatewayError,
   InferenceUnavailableError,
   QueryTimeoutError,
+  QueryTooComplexError,
   QueryTooDeepError,
+  RateLimitedError,
+  TooManyAliasesError,
 } from './errors';
 export { createInferenceClient, type InferenceClient, type ProviderScore } from './inference';
+export { computeCost } from './limits';
 export { compileWhere, type Where } from './sql/filter';
 export { DEFAULT_FIRST, MAX_FIRST } from './sql/list';
 export { SqlParams } from './sql/params';
@@ -41,6 +53,16 @@ export function buildGatewaySchema(): Promise<GraphQLSchema> {
     resolvers: RESOLVERS,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
+    // Our subscriptions bring their own `subscribe` (a per-gateway change feed from the context);
+    // type-graphql still insists on a PubSub, which is never used.
+    pubSub: {
+      publish() {
+        throw new Error('unused');
+      },
+      subscribe() {
+        throw new Error('unused');
+      },
+    },
   }).then((schema) => {
     // Guards that the scalars in use are ours (a second BigInt scalar would break serialisation).
     if (schema.getType('BigInt') !== BigIntScalar) throw new Error('BigInt scalar was replaced');
@@ -63,6 +85,14 @@ export interface GatewayOptions {
   poolSize?: number;
   /** Deepest field nesting accepted; default 10. */
   maxDepth?: number;
+  /** Most aliased fields in one operation; default 30. */
+  maxAliases?: number;
+  /** Highest static cost of one operation (gateway/limits.ts); default 50000. */
+  maxCost?: number;
+  /** Per-IP token bucket on HTTP requests and WebSocket subscribe messages; off unless given. */
+  rateLimit?: { perSecond: number; burst: number };
+  /** Lines about the change listener (disconnects, reconnects); default console.warn. */
+  log?: (line: string) => void;
   /** Where errors that reach clients as INTERNAL_SERVER_ERROR are reported; default console.error. */
   onInternalError?: (err: unknown) => void;
 }
@@ -76,8 +106,15 @@ export interface Gateway {
   execute(query: string, variables?: Record<string, unknown>): Promise<FormattedExecutionResult>;
   /** Opens the database pool and checks it with one query; rejects with the driver's error. */
   connect(): Promise<void>;
-  /** Serves http://host:port/graphql; rejects with the listen error (EADDRINUSE, ...). */
+  /**
+   * Serves http://host:port/graphql (and ws:// on the same path for subscriptions) and starts the
+   * LISTEN connection that feeds subscriptions; rejects with the listen error (EADDRINUSE, ...).
+   */
   listen(port: number, host?: string): Promise<{ url: string }>;
+  /** Resolves once the change listener is LISTENing (after listen()); notifications before are not seen. */
+  changesReady(): Promise<void>;
+  /** Live subscriptions on this gateway's change feed, and whether its LISTEN connection is up. */
+  stats(): { subscriptions: number; listening: boolean };
   /** Stops accepting requests, lets running ones finish (2 s at most) and closes the pool it owns. */
   close(): Promise<void>;
 }
@@ -104,6 +141,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       throw err;
     }));
 
+  // One feed and one LISTEN connection per gateway; every subscription reads the feed.
+  const log = opts.log ?? ((line: string) => console.warn(`gateway: ${line}`));
+  const changes = createChangeFeed({ onDrop: () => log('a slow subscription lost a change event (queue full)') });
   const inference = opts.inferenceUrl ? createInferenceClient({ url: opts.inferenceUrl }) : undefined;
   let health: { at: number; value: Promise<string | null> } | undefined;
   const services: GatewayServices = {
@@ -126,27 +166,71 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       }
       return health.value;
     },
+    changes,
   };
+  const listenUrl = opts.databaseUrl ?? (dataSource.options as { url?: string }).url;
+  const listener = listenUrl
+    ? createChangeListener({
+        connectionString: listenUrl,
+        feed: changes,
+        indexedHeight: async () => (await readIndexedHeights(services.query)).block,
+        entities: Object.keys(ENTITY_SPECS),
+        log,
+      })
+    : undefined;
+  const rateLimit = opts.rateLimit ? createRateLimiter(opts.rateLimit) : undefined;
+  const maxCost = opts.maxCost ?? DEFAULT_MAX_COST;
+  const validationRules = [
+    createDepthLimitRule(opts.maxDepth ?? DEFAULT_MAX_DEPTH),
+    createAliasLimitRule(opts.maxAliases ?? DEFAULT_MAX_ALIASES),
+  ];
+  // The cost needs the variables (`first: $n`), so it runs once the operation is resolved, not as a validation rule.
+  const costPlugin: ApolloServerPlugin<GatewayContext> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, request, schema }) {
+          if (operation) assertCost(schema, document, operation, request.variables, maxCost);
+        },
+      };
+    },
+  };
+  const formatError = createFormatError({
+    onInternalError: opts.onInternalError ?? ((err) => console.error('gateway: internal error:', err)),
+  });
 
   const schema = await buildGatewaySchema();
   const makeContext = () => createContext(services);
   // Declared before Apollo so its drain plugin can close it: running requests finish, idle
   // keep-alive sockets close, and stop() resolves within the grace period.
   let server: ApolloServer<GatewayContext>;
-  const httpServer = createHttpServer({ executeHTTPGraphQLRequest: (req) => server.executeHTTPGraphQLRequest(req) }, async () =>
-    makeContext(),
+  const httpServer = createHttpServer(
+    { executeHTTPGraphQLRequest: (req) => server.executeHTTPGraphQLRequest(req) },
+    async () => makeContext(),
+    { rateLimit },
   );
+  // noServer: attached to the http server's upgrades by hand, because a WebSocketServer given the
+  // server re-emits its listen errors (EADDRINUSE) as its own, which graphql-ws then logs.
+  const wss = new WebSocketServer({ noServer: true });
+  httpServer.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/graphql') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  const wsServer = useWebSocketServer(wss, { schema, validationRules, maxCost, formatError, rateLimit, context: makeContext });
   server = new ApolloServer<GatewayContext>({
     schema,
-    formatError: createFormatError({ onInternalError: opts.onInternalError ?? ((err) => console.error('gateway: internal error:', err)) }),
+    formatError,
     includeStacktraceInErrorResponses: false,
-    validationRules: [createDepthLimitRule(opts.maxDepth ?? DEFAULT_MAX_DEPTH)],
+    validationRules,
     // The process owner (main.ts) handles signals; a library must not install handlers.
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 2000 }),
+      costPlugin,
     ],
   });
 
@@ -170,11 +254,17 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
           resolve();
         });
       });
+      await listener?.start();
       const actual = (http.address() as AddressInfo).port;
       const shownHost = host.includes(':') ? `[${host}]` : host;
       return { url: `http://${shownHost}:${actual}/graphql` };
     },
+    stats: () => ({ subscriptions: changes.subscribers(), listening: listener?.listening ?? false }),
+    changesReady: () => listener?.ready() ?? Promise.reject(new Error('no database URL to LISTEN on')),
     async close() {
+      // WebSocket clients first: the drain below waits for open connections, and sockets would hold it.
+      await wsServer.dispose();
+      await listener?.close();
       await server.stop().catch(() => undefined);
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       if (ownsDataSource && dataSource.isInitialized) await dataSource.destroy();

@@ -27,6 +27,10 @@ async function main() {
     rpcUrl: config.rpcUrl,
     inferenceUrl: config.inferenceUrl,
     statementTimeoutMs: config.statementTimeoutMs,
+    maxDepth: config.maxDepth,
+    maxAliases: config.maxAliases,
+    maxCost: config.maxCost,
+    rateLimit: config.rateLimit,
   });
   try {
     await gateway.connect();

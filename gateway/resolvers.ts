@@ -8,6 +8,7 @@ import type { ProviderScore } from './inference';
 import { PROTOCOL_RESOLVERS } from './protocol.resolver';
 import type { ListArgs } from './sql/list';
 import type { Page, Row } from './store';
+import { SubscriptionResolver } from './subscriptions';
 import { type EntityTypes, MetaType, ScoreFeatureType, TYPES } from './types';
 
 function createListResolver(t: EntityTypes) {
@@ -59,6 +60,11 @@ class SubnetRelations {
     return ctx.store.related({ spec: ENTITY_SPECS.Neuron, column: 'subnet_id' }, subnet.id, args);
   }
 
+  @FieldResolver(() => TYPES.SubnetEpoch.page, { description: 'Epochs the keeper posted, oldest first by default' })
+  epochs(@Root() subnet: Row, @Args(() => TYPES.SubnetEpoch.args) args: ListArgs, @Ctx() ctx: GatewayContext) {
+    return ctx.store.related({ spec: ENTITY_SPECS.SubnetEpoch, column: 'subnet_id' }, subnet.id, args);
+  }
+
   @FieldResolver(() => TYPES.StakePosition.page)
   stakePositions(@Root() subnet: Row, @Args(() => TYPES.StakePosition.args) args: ListArgs, @Ctx() ctx: GatewayContext) {
     return ctx.store.related({ spec: ENTITY_SPECS.StakePosition, column: 'subnet_id' }, subnet.id, args);
@@ -70,6 +76,14 @@ class NeuronRelations {
   @FieldResolver(() => TYPES.Subnet.object)
   subnet(@Root() neuron: Row, @Ctx() ctx: GatewayContext) {
     return toOne(ctx, ENTITY_SPECS.Subnet, neuron.subnet);
+  }
+}
+
+@Resolver(() => TYPES.SubnetEpoch.object)
+class SubnetEpochRelations {
+  @FieldResolver(() => TYPES.Subnet.object)
+  subnet(@Root() epoch: Row, @Ctx() ctx: GatewayContext) {
+    return toOne(ctx, ENTITY_SPECS.Subnet, epoch.subnet);
   }
 }
 
@@ -166,11 +180,13 @@ export const RESOLVERS: [Function, ...Function[]] = [
   ...Object.values(TYPES).map(createListResolver),
   SubnetRelations,
   NeuronRelations,
+  SubnetEpochRelations,
   StakePositionRelations,
   MarketRelations,
   ProviderRelations,
   JobRelations,
   JobEventRelations,
   MetaResolver,
+  SubscriptionResolver,
   ...PROTOCOL_RESOLVERS,
 ];

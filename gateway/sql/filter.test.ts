@@ -1,4 +1,4 @@
-import { Job, Provider, Subnet } from '../entities';
+import { Job, JobEvent, Provider, Subnet } from '../entities';
 import { BadUserInputError } from '../errors';
 import { compileWhere, filterKeyNames } from './filter';
 import { SqlParams } from './params';
@@ -77,6 +77,20 @@ describe('compileWhere', () => {
     expect(() => compile(Job, { payment: '1.5' })).toThrow(BadUserInputError);
     expect(() => compile(Job, { jobId: 1.5 })).toThrow(BadUserInputError);
     expect(() => compile(Job, { jobId_in: 3 })).toThrow(/expected a list/);
+  });
+
+  it('compiles relation_ filters to a semi-join on the foreign key, nested and with the parameters in order', () => {
+    const { sql, params } = compile(JobEvent, { kind: 'CLAIMED', job_: { state: 'POSTED', market_: { kind: 'RENDER' } } });
+    expect(sql).toBe(
+      '("kind" = $1::text AND "job_id" IN (SELECT "id" FROM "job" WHERE ("state" = $2::text AND "market_id" IN (SELECT "id" FROM "market" WHERE "kind" = $3::text))))',
+    );
+    expect(params).toEqual(['CLAIMED', 'POSTED', 'RENDER']);
+    // An empty filter means "has one"; null means no condition.
+    expect(compile(Job, { provider_: {} }).sql).toBe('"provider_id" IN (SELECT "id" FROM "provider" WHERE TRUE)');
+    expect(compile(Job, { provider_: null }).sql).toBeUndefined();
+    expect(() => compile(Job, { market_: { nope: 1 } })).toThrow(/Market has no filter nope/);
+    expect(() => compile(Job, { sender_: {} })).toThrow(/no filter sender_/);
+    expect(filterKeyNames(Job)).toEqual(expect.arrayContaining(['market_', 'provider_']));
   });
 
   it('offers suffixes by kind: ordered ones on numbers, matching on strings, equality on enums and relations', () => {

@@ -1,0 +1,167 @@
+// Static limits on an operation, checked before any SQL runs: the number of aliases (a validation
+// rule) and a cost (needs the variables, so it is a function that the Apollo plugin and the
+// WebSocket server both call). Pure: a document and a schema in, numbers or errors out.
+//
+// Cost: a field with a selection set costs `multiplier × (1 + cost of its children)`, where the
+// multiplier is its `first` argument (the page size, capped at MAX_FIRST because more is refused
+// anyway) or 1. Leaves are free (they come with the row). So `jobs(first: 100) { items { market { id } } }`
+// costs 100 × (1 + 1 × (1 + 1)) = 300, and a list nested in a list multiplies.
+import {
+  type ASTVisitor,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  getNamedType,
+  isCompositeType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  valueFromASTUntyped,
+} from 'graphql';
+import { QueryTooComplexError, TooManyAliasesError } from './errors';
+import { MAX_FIRST } from './sql/list';
+
+export const DEFAULT_MAX_ALIASES = 30;
+export const DEFAULT_MAX_COST = 50_000;
+
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const out = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) out.set(d.name.value, d);
+  return out;
+}
+
+/**
+ * Aliased fields in an operation, fragments counted once per use. Fragment results are memoised:
+ * a chain of fragments that each spread the previous one twice would otherwise take 2^n steps.
+ */
+export function countAliases(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): number {
+  const memo = new Map<string, number>();
+  const walk = (set: SelectionSetNode | undefined, seen: Set<string>): number => {
+    if (!set) return 0;
+    let n = 0;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) n += (sel.alias ? 1 : 0) + walk(sel.selectionSet, seen);
+      else if (sel.kind === Kind.INLINE_FRAGMENT) n += walk(sel.selectionSet, seen);
+      else n += spread(sel.name.value, seen);
+    }
+    return n;
+  };
+  const spread = (name: string, seen: Set<string>): number => {
+    const known = memo.get(name);
+    if (known !== undefined) return known;
+    const def = fragments.get(name);
+    // A cycle is reported by graphql's own NoFragmentCycles rule.
+    if (!def || seen.has(name)) return 0;
+    const n = walk(def.selectionSet, new Set([...seen, name]));
+    memo.set(name, n);
+    return n;
+  };
+  return walk(operation.selectionSet, new Set());
+}
+
+/** `validationRules` entry: TOO_MANY_ALIASES when an operation uses more than `maxAliases`. */
+export function createAliasLimitRule(maxAliases = DEFAULT_MAX_ALIASES) {
+  return (context: ValidationContext): ASTVisitor => {
+    const fragments = fragmentsOf(context.getDocument());
+    return {
+      OperationDefinition(node) {
+        const n = countAliases(node, fragments);
+        if (n > maxAliases) context.reportError(new TooManyAliasesError(n, maxAliases, { nodes: [node] }));
+      },
+    };
+  };
+}
+
+/** The operation that `operationName` picks, as graphql-js picks it; undefined if none or ambiguous. */
+export function pickOperation(document: DocumentNode, operationName?: string | null): OperationDefinitionNode | undefined {
+  const ops = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (operationName) return ops.find((o) => o.name?.value === operationName);
+  return ops.length === 1 ? ops[0] : undefined;
+}
+
+/** The static cost of one operation (see the top of this file). Unknown fields cost nothing: validation reports them. */
+export function computeCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | null | undefined,
+): number {
+  const fragments = fragmentsOf(document);
+  const vars = variables ?? {};
+  const defaults = new Map<string, unknown>();
+  for (const v of operation.variableDefinitions ?? []) {
+    if (v.defaultValue) defaults.set(v.variable.name.value, valueFromASTUntyped(v.defaultValue));
+  }
+  const memo = new Map<string, number>();
+
+  const multiplier = (
+    args: readonly { name: { value: string }; value: Parameters<typeof valueFromASTUntyped>[0] }[] | undefined,
+    fieldDefault: unknown,
+  ): number => {
+    const arg = args?.find((a) => a.name.value === 'first');
+    let value: unknown = fieldDefault;
+    if (arg) {
+      value =
+        arg.value.kind === Kind.VARIABLE
+          ? (vars[arg.value.name.value] ?? defaults.get(arg.value.name.value) ?? fieldDefault)
+          : valueFromASTUntyped(arg.value);
+    }
+    // Out-of-range values are refused later with BAD_USER_INPUT; for the cost, bound them.
+    return typeof value === 'number' && Number.isFinite(value) ? Math.min(Math.max(Math.trunc(value), 0), MAX_FIRST) : 1;
+  };
+
+  const walk = (set: SelectionSetNode | undefined, parent: GraphQLCompositeType | undefined, seen: Set<string>): number => {
+    if (!set || !parent) return 0;
+    let total = 0;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) {
+        if (!sel.selectionSet || sel.name.value.startsWith('__')) continue; // leaves and introspection
+        const def = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[sel.name.value] : undefined;
+        if (!def) continue;
+        const named = getNamedType(def.type);
+        const firstDefault = def.args.find((a) => a.name === 'first')?.defaultValue;
+        const child = isCompositeType(named) ? named : undefined;
+        total += multiplier(sel.arguments, firstDefault) * (1 + walk(sel.selectionSet, child, seen));
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const t = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : parent;
+        total += walk(sel.selectionSet, t && isCompositeType(t) ? t : undefined, seen);
+      } else {
+        const name = sel.name.value;
+        let n = memo.get(name);
+        if (n === undefined) {
+          const def = fragments.get(name);
+          if (!def || seen.has(name)) continue;
+          const t = schema.getType(def.typeCondition.name.value);
+          n = walk(def.selectionSet, t && isCompositeType(t) ? t : undefined, new Set([...seen, name]));
+          memo.set(name, n);
+        }
+        total += n;
+      }
+    }
+    return total;
+  };
+
+  const root =
+    operation.operation === 'query'
+      ? schema.getQueryType()
+      : operation.operation === 'mutation'
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
+  return walk(operation.selectionSet, root ?? undefined, new Set());
+}
+
+/** Throws QUERY_TOO_COMPLEX when the operation costs more than `maxCost`. */
+export function assertCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | null | undefined,
+  maxCost: number,
+): void {
+  const cost = computeCost(schema, document, operation, variables);
+  if (cost > maxCost) throw new QueryTooComplexError(cost, maxCost, { nodes: [operation] });
+}
