@@ -50,7 +50,13 @@ export async function backfillOurs(p: {
       INDEXER_METRICS_PORT: '0',
       INDEXER_HEAD_POLL_MS: String(p.headPollMs),
       // The supervisor passes its environment on to the worker, so both get profiled.
-      ...(p.cpuProfDir ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${p.cpuProfDir}`.trim() } : {}),
+      ...(p.cpuProfDir
+        ? {
+            BENCH_CPU_PROF_DIR: p.cpuProfDir,
+            NODE_OPTIONS:
+              `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(path.join(__dirname, 'cpu-prof-preload.js'))}`.trim(),
+          }
+        : {}),
     },
   });
   const rss = sampleRss(indexer.child.pid!);
