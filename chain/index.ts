@@ -24,10 +24,19 @@ export {
   SimulatorConfigError,
   SimulatorError,
 } from './errors';
+export type {
+  BuiltEpoch,
+  ChainHyperparameters,
+  CreateKeeperParameters,
+  EpochInputs,
+  Keeper,
+  KeeperRunParameters,
+  NeuronResultArgs,
+  PostedEpoch,
+} from './keeper';
+export { buildEpoch, createKeeper, EMISSION_PER_BLOCK, hashBonds, hashEpochInputs } from './keeper';
 export type { CreateSimulatorParameters, PresetName, RunParameters, SimPreset, Simulator, SimulatorProgress } from './simulator';
 export { createSimulator, JobKind, JobState, PRESET_NAMES, presets, quotePayment } from './simulator';
-export type { BuiltEpoch, ChainHyperparameters, CreateKeeperParameters, EpochInputs, Keeper, KeeperRunParameters, NeuronResultArgs, PostedEpoch } from './keeper';
-export { buildEpoch, createKeeper, EMISSION_PER_BLOCK, hashBonds, hashEpochInputs } from './keeper';
 export type {
   EmissionSplit,
   EpochResult,

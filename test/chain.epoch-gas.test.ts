@@ -5,7 +5,16 @@
  */
 import { maxUint256 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { createKeeper, type Devnet, deployProtocol, epochLedgerAbi, gridTokenAbi, HARDHAT_ACCOUNT0_KEY, startDevnet, subnetRegistryAbi } from '../chain';
+import {
+  createKeeper,
+  type Devnet,
+  deployProtocol,
+  epochLedgerAbi,
+  gridTokenAbi,
+  HARDHAT_ACCOUNT0_KEY,
+  startDevnet,
+  subnetRegistryAbi,
+} from '../chain';
 import { ETHER, labelAccount, protocolClients } from './harness/protocol';
 
 const OSAKA_TX_GAS_CAP = 16_777_216n;
@@ -34,7 +43,9 @@ describe('epoch gas', () => {
     await c.send(dw.writeContract({ ...token, functionName: 'mint', args: [deployer.address, 1_000_000n * ETHER] }));
     await c.send(dw.writeContract({ ...token, functionName: 'approve', args: [d.contracts.registry, maxUint256] }));
     const hp = await c.pub.readContract({ ...registry, functionName: 'defaultHyperparameters', args: [10] });
-    await c.send(dw.writeContract({ ...registry, functionName: 'registerSubnetWithHyperparameters', args: ['full', { ...hp, weightsRateLimit: 0n }] }));
+    await c.send(
+      dw.writeContract({ ...registry, functionName: 'registerSubnetWithHyperparameters', args: ['full', { ...hp, weightsRateLimit: 0n }] }),
+    );
     const netuid = 2;
 
     const coldkeys = Array.from({ length: N }, (_, i) => labelAccount(`gas-coldkey-${i}`));
@@ -52,7 +63,9 @@ describe('epoch gas', () => {
     await Promise.all(sent.map((h) => c.send(Promise.resolve(h as `0x${string}`))));
     // The deployer delegates to the validators (its own balance already exists; the coldkeys stay empty).
     for (let v = 0; v < VALIDATORS; v++) {
-      await c.send(dw.writeContract({ ...registry, functionName: 'addStake', args: [hotkeys[v]!.address, netuid, BigInt(1000 + v) * ETHER] }));
+      await c.send(
+        dw.writeContract({ ...registry, functionName: 'addStake', args: [hotkeys[v]!.address, netuid, BigInt(1000 + v) * ETHER] }),
+      );
     }
     const keeper = createKeeper({ rpcUrl: devnet.rpcUrl, deployment: d });
     await c.mine(10);
@@ -75,7 +88,12 @@ describe('epoch gas', () => {
     const [posted] = (await keeper.tick()).filter((p) => p.netuid === netuid);
     expect(posted!.inputs.hotkeys).toHaveLength(N);
     expect(posted!.built.emission.every((e) => e > 0n)).toBe(true);
-    const count = await c.pub.readContract({ address: d.contracts.ledger, abi: epochLedgerAbi, functionName: 'epochCount', args: [netuid] });
+    const count = await c.pub.readContract({
+      address: d.contracts.ledger,
+      abi: epochLedgerAbi,
+      functionName: 'epochCount',
+      args: [netuid],
+    });
     expect(count).toBe(2n);
     console.log(`256-uid epoch post: ${posted!.gasUsed} gas (cap ${OSAKA_TX_GAS_CAP})`);
     expect(posted!.gasUsed).toBeLessThan(OSAKA_TX_GAS_CAP);

@@ -185,7 +185,6 @@ describe('intelligence layer: subnets, weights and epochs', () => {
   // Subnet 3: 3 validators (uids 0-2, permits k = 3), 4 miners (uids 3-6). Validator 2 colludes.
   const NET = 3;
   const V = [0, 1, 2];
-  const MINERS = [3, 4, 5, 6];
 
   it('burns the neuron registration cost and gives permits only from the first epoch on', async () => {
     await c.send(c.wallet(OWNER).writeContract({ ...registry(), functionName: 'registerSubnetWithHyperparameters', args: ['alpha', HP] }));
@@ -205,7 +204,9 @@ describe('intelligence layer: subnets, weights and epochs', () => {
       [3, 10n],
     ] as const) {
       await c.send(
-        c.wallet(coldkeys[uid]!).writeContract({ ...registry(), functionName: 'addStake', args: [hotkeys[uid]!.address, NET, amount * ETHER] }),
+        c
+          .wallet(coldkeys[uid]!)
+          .writeContract({ ...registry(), functionName: 'addStake', args: [hotkeys[uid]!.address, NET, amount * ETHER] }),
       );
     }
     // Before the first epoch nobody holds a permit.
@@ -216,7 +217,8 @@ describe('intelligence layer: subnets, weights and epochs', () => {
     expect(first.epoch).toBe(1);
     // k = 3 permits by stake: the three validators.
     expect(first.built.result.newPermit).toEqual([true, true, true, false, false, false, false]);
-    for (const uid of V) expect(await c.pub.readContract({ ...registry(), functionName: 'hasValidatorPermit', args: [NET, uid] })).toBe(true);
+    for (const uid of V)
+      expect(await c.pub.readContract({ ...registry(), functionName: 'hasValidatorPermit', args: [NET, uid] })).toBe(true);
     expect(await c.pub.readContract({ ...registry(), functionName: 'hasValidatorPermit', args: [NET, 3] })).toBe(false);
   });
 
@@ -302,7 +304,9 @@ describe('intelligence layer: subnets, weights and epochs', () => {
       expect(fin!.args.ownerCut).toBe(split.owner);
       // Each uid's emission was minted to its coldkey.
       for (let uid = 0; uid < 7; uid++) {
-        expect((await balanceAt(coldkeys[uid]!.address, b)) - (await balanceAt(coldkeys[uid]!.address, b - 1n))).toBe(p.built.emission[uid]);
+        expect((await balanceAt(coldkeys[uid]!.address, b)) - (await balanceAt(coldkeys[uid]!.address, b - 1n))).toBe(
+          p.built.emission[uid],
+        );
       }
       await c.mine(Number(HP.weightsRateLimit));
     }
@@ -311,7 +315,9 @@ describe('intelligence layer: subnets, weights and epochs', () => {
     expect(posted).toHaveLength(4);
     expect(posted).toEqual(replayed.map((r) => ({ ...r, bondsHash: '0x' })));
     for (const r of replayed) {
-      expect((await c.pub.readContract({ ...ledger(), functionName: 'getEpoch', args: [NET, BigInt(r.epoch)] })).bondsHash).toBe(r.bondsHash);
+      expect((await c.pub.readContract({ ...ledger(), functionName: 'getEpoch', args: [NET, BigInt(r.epoch)] })).bondsHash).toBe(
+        r.bondsHash,
+      );
     }
     // Clipping shows: the colluding validator's trust is below the honest ones', and its friend
     // earns less than the honest validators' favourite.
@@ -337,7 +343,16 @@ describe('intelligence layer: subnets, weights and epochs', () => {
     const head = BigInt(await c.head());
     const post = (args: Parameters<typeof postArgs>[0], account = KEEPER) =>
       c.pub.simulateContract({ ...ledger(), account, functionName: 'postEpoch', args: postArgs(args) });
-    const neuron = { stakeWeight: 0, consensus: 0, incentive: 0, dividends: 0, validatorTrust: 0, rank: 0, trust: 0, validatorPermit: false };
+    const neuron = {
+      stakeWeight: 0,
+      consensus: 0,
+      incentive: 0,
+      dividends: 0,
+      validatorTrust: 0,
+      rank: 0,
+      trust: 0,
+      validatorPermit: false,
+    };
     await expect(post({ netuid: NET, block: head - 1n, n: 7, neuron }, OWNER)).rejects.toThrow(/AccessControlUnauthorizedAccount/);
     await expect(post({ netuid: 99, block: head - 1n, n: 0, neuron })).rejects.toThrow(/UnknownSubnet/);
     await expect(post({ netuid: NET, block: head + 5n, n: 7, neuron })).rejects.toThrow(/EpochBlockNotPast/);

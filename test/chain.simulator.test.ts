@@ -1,5 +1,5 @@
 import type { Address, Log } from 'viem';
-import { createPublicClient, http } from 'viem';
+import { createPublicClient, http, parseEventLogs } from 'viem';
 import {
   computeMarketAbi,
   createSimulator,
@@ -12,6 +12,7 @@ import {
   startDevnet,
   subnetRegistryAbi,
 } from '../chain';
+import { replayEpochsFromLogs } from './harness/yuma-replay';
 
 const ROUNDS = 12;
 
@@ -19,7 +20,7 @@ async function simulate(seed: number): Promise<{ devnet: Devnet; deployment: Dep
   const devnet = await startDevnet({ port: 0 });
   try {
     const deployment = await deployProtocol({ rpcUrl: devnet.rpcUrl });
-    const sim = createSimulator({ rpcUrl: devnet.rpcUrl, deployment, seed, preset: 'small' });
+    const sim = createSimulator({ rpcUrl: devnet.rpcUrl, deployment, seed, preset: 'small', keeper: true });
     await sim.run({ rounds: ROUNDS });
     return { devnet, deployment, sim };
   } catch (err) {
@@ -100,6 +101,21 @@ describe('simulator on a devnet', () => {
         await client.readContract({ address: deployment.contracts.token, abi: gridTokenAbi, functionName: 'balanceOf', args: [who] }),
       ).toBe(balance);
     }
+  });
+
+  it('has validators set weights and the keeper post epochs that an independent Yuma replay reproduces', async () => {
+    const { devnet, deployment, sim } = a;
+    const client = createPublicClient({ transport: http(devnet.rpcUrl) });
+    const logs = await client.getLogs({ address: deployment.contracts.registry, fromBlock: 0n, toBlock: 'latest' });
+    const weights = parseEventLogs({ abi: subnetRegistryAbi, eventName: 'WeightsSet', logs });
+    expect(weights.length).toBeGreaterThan(5);
+    let epochs = 0;
+    for (const s of sim.model.subnets) {
+      const { posted, replayed } = await replayEpochsFromLogs(client, deployment.contracts, s.netuid);
+      expect(posted).toEqual(replayed.map((r) => ({ ...r, bondsHash: '0x' })));
+      epochs += posted.length;
+    }
+    expect(epochs).toBeGreaterThan(sim.model.subnets.length);
   });
 
   it('sends the same transactions for the same seed: identical logs on two devnets', async () => {

@@ -154,9 +154,7 @@ export function hashEpochInputs(x: EpochInputs): Hex {
 
 /** keccak256 of the canonical encoding of bond rows (module comment). */
 export function hashBonds(rows: readonly SparseU16Row[]): Hex {
-  return keccak256(
-    encodeAbiParameters(BONDS_ABI, [rows.map((r) => r.uids), rows.map((r) => r.values)]),
-  );
+  return keccak256(encodeAbiParameters(BONDS_ABI, [rows.map((r) => r.uids), rows.map((r) => r.values)]));
 }
 
 /**
@@ -171,7 +169,11 @@ export function buildPermits(bits: bigint, previousEpochBlock: number, registere
  * The bond rows an epoch reads: the previous epoch's rows, an empty row for every uid registered
  * after the previous epoch's block (new or replaced) and for uids the previous epoch did not have.
  */
-export function buildPreviousBonds(previous: readonly SparseU16Row[], previousEpochBlock: number, registeredAt: readonly number[]): SparseU16Row[] {
+export function buildPreviousBonds(
+  previous: readonly SparseU16Row[],
+  previousEpochBlock: number,
+  registeredAt: readonly number[],
+): SparseU16Row[] {
   return registeredAt.map((r, uid) => {
     const row = previous[uid];
     if (!row || r > previousEpochBlock) return { uids: [], values: [] };

@@ -18,11 +18,11 @@ import {
   type PublicClient,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import type { SparseU16Row } from '../yuma';
 import { artifacts } from '../contracts';
 import { HARDHAT_KEEPER_KEY } from '../deploy-ledger';
 import type { Deployment } from '../deployment';
 import { KeeperError } from '../errors';
+import type { SparseU16Row } from '../yuma';
 import { type BuiltEpoch, buildEpoch, buildPermits, buildPreviousBonds, type EpochInputs, ZERO_HASH } from './epoch';
 
 export interface CreateKeeperParameters {
@@ -88,7 +88,9 @@ export function createKeeper(params: CreateKeeperParameters): Keeper {
   const account = privateKeyToAccount(params.keeperKey ?? HARDHAT_KEEPER_KEY);
   // batch: an epoch's reads travel in a few HTTP requests.
   // 60 s: a 256-uid epoch's reads and post take seconds on a busy devnet, more than viem's 10 s default.
-  const client: PublicClient = createPublicClient({ transport: http(params.rpcUrl, { batch: { batchSize: 64 }, retryCount: 0, timeout: 60_000 }) });
+  const client: PublicClient = createPublicClient({
+    transport: http(params.rpcUrl, { batch: { batchSize: 64 }, retryCount: 0, timeout: 60_000 }),
+  });
   const wallet = createWalletClient({ account, transport: http(params.rpcUrl, { retryCount: 0, timeout: 60_000 }) });
   const registryAbi = artifacts.SubnetRegistry.abi;
   const ledgerAbi = artifacts.EpochLedger.abi;
@@ -174,7 +176,14 @@ export function createKeeper(params: CreateKeeperParameters): Keeper {
     try {
       // One eth_call names any revert; then a fixed gas limit, because estimating a 256-uid post
       // re-executes it a dozen times (seconds on the devnet). The osaka cap is 16,777,216.
-      await client.simulateContract({ address: ledger, abi: ledgerAbi, functionName: 'postEpoch', args: built.args, account, blockTag: 'pending' });
+      await client.simulateContract({
+        address: ledger,
+        abi: ledgerAbi,
+        functionName: 'postEpoch',
+        args: built.args,
+        account,
+        blockTag: 'pending',
+      });
       txHash = await wallet.writeContract({
         address: ledger,
         abi: ledgerAbi,
@@ -189,7 +198,11 @@ export function createKeeper(params: CreateKeeperParameters): Keeper {
       if (name) throw new KeeperError(`${what} reverted with ${name}`, RETRYABLE_REVERTS.has(name), { cause });
       throw rpcError(what, cause);
     }
-    const receipt = await client.waitForTransactionReceipt({ hash: txHash, pollingInterval: 50, timeout: params.receiptTimeoutMs ?? 60_000 });
+    const receipt = await client.waitForTransactionReceipt({
+      hash: txHash,
+      pollingInterval: 50,
+      timeout: params.receiptTimeoutMs ?? 60_000,
+    });
     if (receipt.status !== 'success') {
       throw new KeeperError(`posting subnet ${netuid} epoch ${inputs.epoch} reverted in tx ${txHash} (block ${receipt.blockNumber})`, true);
     }
@@ -202,7 +215,12 @@ export function createKeeper(params: CreateKeeperParameters): Keeper {
     let subnetCount: number;
     try {
       head = Number(await client.getBlockNumber({ cacheTime: 0 }));
-      subnetCount = await client.readContract({ address: registry, abi: registryAbi, functionName: 'subnetCount', blockNumber: BigInt(head) });
+      subnetCount = await client.readContract({
+        address: registry,
+        abi: registryAbi,
+        functionName: 'subnetCount',
+        blockNumber: BigInt(head),
+      });
     } catch (cause) {
       throw rpcError(`reading the chain head from ${params.rpcUrl}`, cause);
     }

@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   await keeper.run({
     signal: controller.signal,
     pollMs: config.pollMs,
-    onPosted: (p) => log(`subnet ${p.netuid} epoch ${p.epoch} at block ${p.block}: ${p.inputs.hotkeys.length} uids, gas ${p.gasUsed}, tx ${p.txHash}`),
+    onPosted: (p) =>
+      log(`subnet ${p.netuid} epoch ${p.epoch} at block ${p.block}: ${p.inputs.hotkeys.length} uids, gas ${p.gasUsed}, tx ${p.txHash}`),
     onRetry: (err) => log(`will retry: ${err.message}`),
   });
   log('stopped');

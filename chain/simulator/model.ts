@@ -37,6 +37,8 @@ export type Action =
   | { type: 'registerNeuron'; from: Address; netuid: number; hotkey: Address }
   | { type: 'addStake'; from: Address; hotkey: Address; netuid: number; amount: bigint }
   | { type: 'removeStake'; from: Address; hotkey: Address; netuid: number; amount: bigint }
+  /** From a hotkey; planned against the chain's permits and LastUpdate (validators.ts), not the model. */
+  | { type: 'setWeights'; from: Address; netuid: number; uids: number[]; values: number[] }
   | { type: 'registerProvider'; from: Address; gpuModel: string; vramGb: number; benchmarkScore: number; tier: number }
   | {
       type: 'postJob';
@@ -215,6 +217,11 @@ export function applyAction(m: SimModel, a: Action): void {
       if (a.amount <= 0n || current < a.amount) throw new ModelError(`cannot remove ${a.amount} of ${current} stake`);
       changeStake(m, a.from, a.hotkey, a.netuid, -a.amount);
       credit(m, a.from, a.amount);
+      return;
+    }
+    case 'setWeights': {
+      const s = m.subnets[a.netuid - 1];
+      if (!s?.hotkeys.includes(a.from)) throw new ModelError(`hotkey ${a.from} not registered on subnet ${a.netuid}`);
       return;
     }
     case 'registerProvider':

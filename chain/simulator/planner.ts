@@ -85,7 +85,7 @@ export function planSetup(m: SimModel, ctx: PlanContext): Action[][] {
     type: 'registerSubnet',
     from: o.address,
     name: i < SUBNET_NAMES.length ? SUBNET_NAMES[i]! : `subnet-${i + 1}`,
-    tempo: 360,
+    tempo: preset.tempo,
   }));
   for (const a of second) applyAction(m, a);
   return [first, second];

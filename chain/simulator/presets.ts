@@ -5,6 +5,8 @@ export interface SimPreset {
   subnets: number;
   /** Neurons the simulator fills each subnet up to (the chain's own cap is 256 uids). */
   neuronsPerSubnet: number;
+  /** Tempo (blocks between epochs) of the subnets the simulator registers. */
+  tempo: number;
   coldkeys: number;
   hotkeysPerColdkey: number;
   /** Nominators: coldkeys that only stake on others' hotkeys. */
@@ -23,6 +25,7 @@ export interface SimPreset {
 export const presets = {
   small: {
     name: 'small',
+    tempo: 30,
     subnets: 3,
     neuronsPerSubnet: 8,
     coldkeys: 8,
@@ -37,6 +40,7 @@ export const presets = {
   },
   large: {
     name: 'large',
+    tempo: 360,
     subnets: 16,
     neuronsPerSubnet: 64,
     coldkeys: 128,

@@ -21,11 +21,13 @@ import { artifacts } from '../contracts';
 import { HARDHAT_ACCOUNT0_KEY } from '../deploy';
 import type { Deployment } from '../deployment';
 import { SimulatorError } from '../errors';
+import { createKeeper } from '../keeper/keeper';
 import { buildActors, type SimActors, sendingActors } from './actors';
-import { type Action, createModel, ModelError, type SimModel, type SubnetModel } from './model';
+import { type Action, createModel, creditEpoch, ModelError, type SimModel, type SubnetModel } from './model';
 import { type PlanContext, planRound, planSetup } from './planner';
 import { type PresetName, presets, type SimPreset } from './presets';
 import { createRng, deriveSeed, type Rng } from './prng';
+import { planWeights, type SubnetChainView, type WeightsMemory } from './validators';
 
 export interface CreateSimulatorParameters {
   rpcUrl: string;
@@ -37,6 +39,12 @@ export interface CreateSimulatorParameters {
   deployerKey?: Hex;
   /** Limit for one round's receipts; 60 s by default. */
   receiptTimeoutMs?: number;
+  /**
+   * Run the epoch keeper in-process after every round (true: with HARDHAT_KEEPER_KEY, or a key),
+   * crediting what each epoch mints to the model. Off by default: `npm start` runs the keeper as
+   * its own process, and then the model does not see emissions (it only ever under-counts balances).
+   */
+  keeper?: boolean | Hex;
 }
 
 export interface SimulatorProgress {
@@ -74,6 +82,8 @@ const GAS: Record<Action['type'], bigint> = {
   registerNeuron: 250_000n,
   addStake: 250_000n,
   removeStake: 200_000n,
+  // Only gasUsed is charged; a full 256-entry row uses about 1.5M.
+  setWeights: 2_000_000n,
   registerProvider: 300_000n,
   postJob: 400_000n,
   claimJob: 150_000n,
@@ -105,6 +115,15 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
   }
   const accounts = new Map<Address, PrivateKeyAccount>([[deployer, deployerAccount]]);
   for (const a of sendingActors(actors)) accounts.set(a.address, privateKeyToAccount(a.key));
+  // Hotkeys send their own setWeights.
+  const hotkeyActors = actors.coldkeys.flatMap((c) => c.hotkeys);
+  for (const h of hotkeyActors) accounts.set(h.address, privateKeyToAccount(h.key));
+  const keeper = params.keeper
+    ? createKeeper({ rpcUrl: params.rpcUrl, deployment, keeperKey: params.keeper === true ? undefined : params.keeper })
+    : undefined;
+  // Its own stream, so that adding validators left every other choice of a seed as it was.
+  const weightsRng: Rng = createRng(deriveSeed(seed, 'weights'));
+  const weightsMemory: WeightsMemory = new Map();
   const nonces = new Map<Address, number>();
 
   const ctx: PlanContext = { seed, preset, actors, deployer };
@@ -138,6 +157,8 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
         return { to: registry, data: encodeFunctionData({ abi: r, functionName: 'addStake', args: [a.hotkey, a.netuid, a.amount] }) };
       case 'removeStake':
         return { to: registry, data: encodeFunctionData({ abi: r, functionName: 'removeStake', args: [a.hotkey, a.netuid, a.amount] }) };
+      case 'setWeights':
+        return { to: registry, data: encodeFunctionData({ abi: r, functionName: 'setWeights', args: [a.netuid, a.uids, a.values] }) };
       case 'registerProvider':
         return {
           to: market,
@@ -241,7 +262,7 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
     model = createModel({ registrationCost, neuronRegistrationCost, usdPerToken, subnets });
     try {
       await Promise.all(
-        sendingActors(actors).map((a) =>
+        [...sendingActors(actors), ...hotkeyActors].map((a) =>
           client.request({ method: 'hardhat_setBalance' as 'eth_chainId', params: [a.address, toHex(ACTOR_ETH)] as never }),
         ),
       );
@@ -255,9 +276,44 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
 
   const round = async (): Promise<{ txs: number }> => {
     if (!isSetUp) throw new SimulatorError('call setup() before round()');
-    const actions = plan(() => planRound(model, ctx, rng));
+    const views = await readWeightViews();
+    const actions = plan(() => [...planRound(model, ctx, rng), ...planWeights(ctx, views, weightsRng, weightsMemory)]);
     await execute(actions);
+    if (keeper) {
+      try {
+        for (const p of await keeper.tick()) creditEpoch(model, p.netuid, p.built.emission, p.built.ownerCut);
+      } catch (cause) {
+        throw new SimulatorError(`the in-process keeper failed: ${(cause as Error).message}`, { cause });
+      }
+    }
     return { txs: actions.length };
+  };
+
+  /** Permits, LastUpdate and the head, per simulated subnet, as validators.ts needs them. */
+  const readWeightViews = async (): Promise<SubnetChainView[]> => {
+    const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
+    const at = { blockNumber: BigInt(head) } as const;
+    const r = artifacts.SubnetRegistry.abi;
+    const l = artifacts.EpochLedger.abi;
+    return Promise.all(
+      model.subnets.map(async (s) => {
+        const [[neurons, lastUpdates], hp, [bits, epochBlock]] = await Promise.all([
+          client.readContract({ address: registry, abi: r, functionName: 'getNeurons', args: [s.netuid], ...at }),
+          client.readContract({ address: registry, abi: r, functionName: 'getHyperparameters', args: [s.netuid], ...at }),
+          client.readContract({ address: deployment.contracts.ledger, abi: l, functionName: 'validatorPermits', args: [s.netuid], ...at }),
+        ]);
+        return {
+          netuid: s.netuid,
+          head,
+          weightsRateLimit: Number(hp.weightsRateLimit),
+          permitBits: bits,
+          epochBlock: Number(epochBlock),
+          hotkeys: neurons.map((n) => n.hotkey.toLowerCase() as Address),
+          registeredAt: neurons.map((n) => Number(n.registeredAtBlock)),
+          lastUpdate: lastUpdates.map(Number),
+        };
+      }),
+    );
   };
 
   const run = async (opts: RunParameters = {}): Promise<void> => {
