@@ -19,6 +19,8 @@ import {
   type ProviderFeatureName,
   type ProviderRow,
 } from './features/provider-features';
+import { buildHistoryFeatureRows, isProviderHistoryFeature, type ProviderHistoryFeatureName } from './features/provider-history';
+import { fetchProviderHistory } from './features/provider-history-rows';
 import { fetchProviderRows } from './features/provider-rows';
 import { createHttpHandler } from './http';
 import { consoleLogger, type Logger } from './logger';
@@ -121,6 +123,8 @@ interface ServedModel extends LoadedModel {
   batcher: Batcher;
   /** Provider features in input order when every input is one; else addresses cannot be scored. */
   addressFeatures: ProviderFeatureName[] | null;
+  /** Else, when every input is a history feature (trained versions): computed from job events at the index head. */
+  historyFeatures: ProviderHistoryFeatureName[] | null;
   /** Requests holding this model, from parsing to answer. */
   inFlight: number;
   /** Set when a reload replaced it: released when inFlight reaches 0. */
@@ -167,8 +171,11 @@ export async function createInferenceService(opts: InferenceServiceOptions = {})
       run: (rows, n) => loaded.session.run(m.inputTensor, m.output.name, rows, n, width),
       onBatch: (n) => metrics.batch(m.name, n),
     });
+    // v1's inputs are provider-table features; trained versions' are history features (a superset of names).
     const addressFeatures = m.inputs.every(isProviderFeature) ? (m.inputs as ProviderFeatureName[]) : null;
-    return { ...loaded, batcher, addressFeatures, inFlight: 0, retired: null };
+    const historyFeatures =
+      !addressFeatures && m.inputs.every(isProviderHistoryFeature) ? (m.inputs as ProviderHistoryFeatureName[]) : null;
+    return { ...loaded, batcher, addressFeatures, historyFeatures, inFlight: 0, retired: null };
   }
 
   function snapshotOf(models: ReadonlyMap<string, ServedModel>): Snapshot {
@@ -262,7 +269,7 @@ export async function createInferenceService(opts: InferenceServiceOptions = {})
         features: Object.fromEntries(m.inputs.map((name, c) => [name, row[c] as number])),
       }));
     } else {
-      if (!model.addressFeatures) {
+      if (!model.addressFeatures && !model.historyFeatures) {
         throw new InferenceRequestError(
           Code.INVALID_REQUEST,
           `model "${m.name}" takes inputs that cannot be computed from an address; send "rows"`,
@@ -270,22 +277,41 @@ export async function createInferenceService(opts: InferenceServiceOptions = {})
       }
       if (!pool)
         throw new InferenceRequestError(Code.ADDRESS_SCORING_UNAVAILABLE, 'address scoring needs DATABASE_URL; send "rows" instead');
-      const byAddress = await fetchProviderRows(pool, req.addresses);
-      const unknown = req.addresses.filter((a) => !byAddress.has(a));
-      if (unknown.length > 0) {
-        const shown = unknown.slice(0, 5).join(', ') + (unknown.length > 5 ? `, and ${unknown.length - 5} more` : '');
-        throw new InferenceRequestError(Code.UNKNOWN_ADDRESS, `no provider registered at ${shown}`);
+      if (model.historyFeatures) {
+        const names = model.historyFeatures;
+        const hist = await fetchProviderHistory(pool, req.addresses);
+        throwUnknown(req.addresses.filter((a) => !hist.providers.has(a)));
+        const vectors = buildHistoryFeatureRows(hist.providers, hist.events, hist.head, req.addresses, names);
+        const matrix = new Float32Array(vectors.length * names.length);
+        vectors.forEach((x, r) => {
+          matrix.set(x, r * names.length);
+        });
+        const scores = await model.batcher.submit(matrix, vectors.length);
+        results = req.addresses.map((address, r) => ({
+          address,
+          score: scores[r] as number,
+          features: Object.fromEntries(names.map((name, c) => [name, (vectors[r] as number[])[c] as number])),
+        }));
+      } else {
+        const byAddress = await fetchProviderRows(pool, req.addresses);
+        throwUnknown(req.addresses.filter((a) => !byAddress.has(a)));
+        const rows = req.addresses.map((a) => byAddress.get(a) as ProviderRow);
+        const scores = await model.batcher.submit(buildFeatureMatrix(rows, model.addressFeatures as ProviderFeatureName[]), rows.length);
+        results = rows.map((row, r) => ({
+          address: row.address,
+          score: scores[r] as number,
+          features: buildFeatureRecord(row, model.addressFeatures as ProviderFeatureName[]),
+        }));
       }
-      const rows = req.addresses.map((a) => byAddress.get(a) as ProviderRow);
-      const scores = await model.batcher.submit(buildFeatureMatrix(rows, model.addressFeatures), rows.length);
-      results = rows.map((row, r) => ({
-        address: row.address,
-        score: scores[r] as number,
-        features: buildFeatureRecord(row, model.addressFeatures as ProviderFeatureName[]),
-      }));
     }
     metrics.rowsScored(m.name, results.length);
     return { model: { name: m.name, version: m.version }, executionProvider: model.executionProvider, results };
+  }
+
+  function throwUnknown(unknown: readonly string[]): void {
+    if (unknown.length === 0) return;
+    const shown = unknown.slice(0, 5).join(', ') + (unknown.length > 5 ? `, and ${unknown.length - 5} more` : '');
+    throw new InferenceRequestError(Code.UNKNOWN_ADDRESS, `no provider registered at ${shown}`);
   }
 
   async function reloadNow(options: ReloadOptions): Promise<ReloadResponse> {

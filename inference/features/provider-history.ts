@@ -249,3 +249,27 @@ function latestTimeBefore(attempts: readonly Attempt[], cutoff: number): number 
   for (const a of attempts) if (a.completeBlock !== null && a.completeBlock < cutoff) t = Math.max(t, a.completeTime as number);
   return t;
 }
+
+/**
+ * Address scoring: each address's features at cut-off `head.block + 1` (everything indexed counts),
+ * with `head.time` as the clock for open jobs' deadlines. Addresses must be in `providers`.
+ */
+export function buildHistoryFeatureRows(
+  providers: ReadonlyMap<string, ProviderInfo>,
+  events: readonly JobEventRow[],
+  head: { block: number; time: number } | null,
+  addresses: readonly string[],
+  names: readonly ProviderHistoryFeatureName[],
+): number[][] {
+  const byProvider = new Map<string, Attempt[]>();
+  for (const a of buildAttempts(events)) {
+    const list = byProvider.get(a.provider) ?? [];
+    list.push(a);
+    byProvider.set(a.provider, list);
+  }
+  return addresses.map((address) => {
+    const provider = providers.get(address) as ProviderInfo;
+    const cutoff = Math.max(head?.block ?? 0, provider.registeredAtBlock) + 1;
+    return buildHistoryFeatureVector({ provider, attempts: byProvider.get(address) ?? [], cutoff }, names, head?.time ?? 0);
+  });
+}
