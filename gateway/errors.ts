@@ -10,6 +10,7 @@ export const ErrorCode = {
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
   RATE_LIMITED: 'RATE_LIMITED',
+  OPERATION_NOT_SUPPORTED: 'OPERATION_NOT_SUPPORTED',
   QUERY_TIMEOUT: 'QUERY_TIMEOUT',
   INFERENCE_UNAVAILABLE: 'INFERENCE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
@@ -67,6 +68,15 @@ export class TooManyAliasesError extends GatewayError {
   constructor(aliases: number, maxAliases: number, options?: GraphQLErrorOptions) {
     super(`the operation uses ${aliases} aliases, more than the limit of ${maxAliases}`, ErrorCode.TOO_MANY_ALIASES, options);
     this.name = 'TooManyAliasesError';
+  }
+}
+
+export class OperationNotSupportedError extends GatewayError {
+  readonly code = ErrorCode.OPERATION_NOT_SUPPORTED;
+  readonly retryable = false;
+  constructor(message: string, options?: GraphQLErrorOptions) {
+    super(message, ErrorCode.OPERATION_NOT_SUPPORTED, { ...options, extensions: { http: { status: 400 } } });
+    this.name = 'OperationNotSupportedError';
   }
 }
 

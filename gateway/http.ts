@@ -67,7 +67,7 @@ export function createHttpServer<C extends BaseContext>(
   opts: HttpServerOptions = {},
 ): http.Server {
   const path = opts.path ?? '/graphql';
-  return http.createServer(async (req, res) => {
+  const server = http.createServer(async (req, res) => {
     let onPath = false;
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -128,4 +128,20 @@ export function createHttpServer<C extends BaseContext>(
       res.end(JSON.stringify({ errors: [{ message: e.message, extensions: { code: e.code } }] }));
     }
   });
+  // Requests Node's parser refuses (a URL or headers over 16 KiB, garbage) get the same JSON shape
+  // instead of Node's empty 400/431.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const message = status === 431 ? 'request URL or headers too large; send the query in a POST body' : 'malformed HTTP request';
+    const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+    socket.end(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  return server;
 }

@@ -59,6 +59,11 @@ it('has the root fields and per-entity naming every later feature builds on', as
       // the protocol queries (gateway/protocol.resolver.ts, rankings.resolver.ts, verify.resolver.ts)
       'account',
       'epoch',
+      'token',
+      'subnetRankings',
+      'neuronRankings',
+      'providerRankings',
+      'marketRankings',
     ].sort(),
   );
   const subscription = schema.getSubscriptionType()?.getFields() ?? {};

@@ -18,7 +18,15 @@ import { ENTITY_SPECS } from './entities';
 import { createFormatError } from './errors';
 import { createHttpServer } from './http';
 import { createInferenceClient } from './inference';
-import { assertCost, createAliasLimitRule, DEFAULT_MAX_ALIASES, DEFAULT_MAX_COST } from './limits';
+import {
+  assertCost,
+  assertInputNesting,
+  assertNotSubscription,
+  createAliasLimitRule,
+  createInputNestingRule,
+  DEFAULT_MAX_ALIASES,
+  DEFAULT_MAX_COST,
+} from './limits';
 import { createChangeListener } from './listener';
 import { createRateLimiter } from './ratelimit';
 import { RESOLVERS } from './resolvers';
@@ -183,12 +191,16 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const validationRules = [
     createDepthLimitRule(opts.maxDepth ?? DEFAULT_MAX_DEPTH),
     createAliasLimitRule(opts.maxAliases ?? DEFAULT_MAX_ALIASES),
+    createInputNestingRule(),
   ];
-  // The cost needs the variables (`first: $n`), so it runs once the operation is resolved, not as a validation rule.
+  // The cost and the variables' nesting need the variables (`first: $n`), so they are checked once the
+  // operation is resolved (before graphql-js coerces the variables), not as validation rules.
   const costPlugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, request, schema }) {
+          assertInputNesting(request.variables);
+          if (operation) assertNotSubscription(operation);
           if (operation) assertCost(schema, document, operation, request.variables, maxCost);
         },
       };

@@ -7,6 +7,7 @@
 // anyway) or 1. Leaves are free (they come with the row). So `jobs(first: 100) { items { market { id } } }`
 // costs 100 × (1 + 1 × (1 + 1)) = 300, and a list nested in a list multiplies.
 import {
+  type ASTNode,
   type ASTVisitor,
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -22,7 +23,7 @@ import {
   type ValidationContext,
   valueFromASTUntyped,
 } from 'graphql';
-import { QueryTooComplexError, TooManyAliasesError } from './errors';
+import { BadUserInputError, OperationNotSupportedError, QueryTooComplexError, TooManyAliasesError } from './errors';
 import { MAX_FIRST } from './sql/list';
 
 export const DEFAULT_MAX_ALIASES = 30;
@@ -154,6 +155,15 @@ export function computeCost(
   return walk(operation.selectionSet, root ?? undefined, new Set());
 }
 
+/** Subscriptions are served by graphql-ws; over HTTP Apollo would run one as a query. */
+export function assertNotSubscription(operation: OperationDefinitionNode): void {
+  if (operation.operation === 'subscription') {
+    throw new OperationNotSupportedError('subscriptions are served over WebSocket (graphql-ws) on this path, not over HTTP', {
+      nodes: [operation],
+    });
+  }
+}
+
 /** Throws QUERY_TOO_COMPLEX when the operation costs more than `maxCost`. */
 export function assertCost(
   schema: GraphQLSchema,
@@ -164,4 +174,43 @@ export function assertCost(
 ): void {
   const cost = computeCost(schema, document, operation, variables);
   if (cost > maxCost) throw new QueryTooComplexError(cost, maxCost, { nodes: [operation] });
+}
+
+export const MAX_INPUT_NESTING = 32;
+
+/**
+ * Refuses variables nested deeper than `maxNesting` objects and lists (an `and` inside an `and`
+ * …): graphql-js coerces them, and the where compiler reads them, by recursion, and a few
+ * thousand levels overflow the stack. Walks with an explicit stack for the same reason.
+ */
+export function assertInputNesting(variables: unknown, maxNesting = MAX_INPUT_NESTING): void {
+  const stack: [unknown, number][] = [[variables, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > maxNesting) {
+      // http.status: raised before execution, where Apollo would otherwise answer 500.
+      throw new BadUserInputError(`variables are nested deeper than ${maxNesting} levels`, { extensions: { http: { status: 400 } } });
+    }
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+}
+
+/** `validationRules` entry: the same bound on literal arguments in the document. */
+export function createInputNestingRule(maxNesting = MAX_INPUT_NESTING) {
+  return (context: ValidationContext): ASTVisitor => {
+    let depth = 0;
+    let reported = false;
+    const enter = (node: ASTNode) => {
+      depth++;
+      if (depth > maxNesting && !reported) {
+        reported = true;
+        context.reportError(new BadUserInputError(`argument values are nested deeper than ${maxNesting} levels`, { nodes: [node] }));
+      }
+    };
+    const leave = () => {
+      depth--;
+    };
+    return { ObjectValue: { enter, leave }, ListValue: { enter, leave } };
+  };
 }

@@ -1,10 +1,12 @@
 // Lookups and relations over the protocol's index-time tables (epochs, weights, market series,
 // provider epochs, accounts). Every to-many relation goes through Store.related, so a page of
 // parents costs one statement per relation, and every to-one through the per-request byId loader.
-import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { StatPeriod } from '../schema';
 import type { GatewayContext } from './context';
 import { ENTITY_SPECS, type EntitySpec } from './entities';
+import { RankingResolver } from './rankings.resolver';
+import { BigIntScalar } from './scalars';
 import type { ListArgs } from './sql/list';
 import type { Row, ToMany } from './store';
 import { TYPES } from './types';
@@ -45,6 +47,30 @@ export class ProtocolLookupResolver {
   @Query(() => TYPES.Account.object, { nullable: true, description: 'A holder of the token, by address in any letter case' })
   account(@Arg('address', () => String) address: string, @Ctx() ctx: GatewayContext) {
     return ctx.store.byId(E.Account, address.toLowerCase());
+  }
+}
+
+@ObjectType('Token', { simpleResolvers: true, description: 'The network token in total (per day: tokenSupplyDays)' })
+export class TokenType {
+  @Field(() => BigIntScalar, { description: 'Supply at the end of the newest indexed day' })
+  supply: string;
+  @Field(() => BigIntScalar, { description: 'Minted over all indexed days' })
+  minted: string;
+  @Field(() => BigIntScalar, { description: 'Burned over all indexed days' })
+  burned: string;
+}
+
+@Resolver()
+export class TokenResolver {
+  @Query(() => TokenType, { description: 'Supply, minted and burned, from the per-day totals kept at index time' })
+  async token(@Ctx() ctx: GatewayContext): Promise<TokenType> {
+    // One row per day, so the sums read a few hundred rows, not every transfer.
+    const [row] = await ctx.services.query(
+      `SELECT COALESCE((SELECT "supply" FROM "token_supply_day" ORDER BY "day" DESC LIMIT 1), 0)::text AS "supply",
+              COALESCE(sum("minted"), 0)::text AS "minted", COALESCE(sum("burned"), 0)::text AS "burned" FROM "token_supply_day"`,
+      [],
+    );
+    return row as unknown as TokenType;
   }
 }
 
@@ -218,4 +244,6 @@ export const PROTOCOL_RESOLVERS: Function[] = [
   ProviderEpochRelations,
   AccountRelations,
   SubnetEpochVerifyResolver,
+  TokenResolver,
+  RankingResolver,
 ];

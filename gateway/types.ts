@@ -2,9 +2,9 @@
 // an object type, a `<Entity>Where` filter input, an `<Entity>OrderBy` enum, a `<Entity>Page` and
 // the list arguments. type-graphql's decorators are applied as plain functions on generated classes.
 import 'reflect-metadata';
+import { GraphQLJSON } from 'graphql-scalars';
 import { ArgsType, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ENTITY_SPECS, type EntityName, type EntitySpec, type FieldSpec } from './entities';
-import { GraphQLJSON } from 'graphql-scalars';
 import { BigIntScalar, DateTimeScalar } from './scalars';
 import { filterOps, OP_SUFFIX } from './sql/filter';
 import { DEFAULT_FIRST } from './sql/list';

@@ -17,7 +17,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 import type { GatewayContext } from './context';
 import { GatewayError, RateLimitedError } from './errors';
-import { assertCost } from './limits';
+import { assertCost, assertInputNesting } from './limits';
 import type { RateLimiter } from './ratelimit';
 
 export interface WebSocketServerOptions {
@@ -62,6 +62,12 @@ export function useWebSocketServer(wss: WebSocketServer, opts: WebSocketServerOp
         }
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [new GraphQLError('Unable to identify operation', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+        try {
+          assertInputNesting(payload.variables);
+        } catch (err) {
+          if (err instanceof GatewayError) return [err];
+          throw err;
+        }
         // Coerced here rather than by graphql-js's subscribe, whose errors would carry no code.
         const coerced = getVariableValues(opts.schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 10 });
         if (coerced.errors) return coerced.errors.map((e) => (e.originalError instanceof GatewayError ? e : withCode(e, 'BAD_USER_INPUT')));

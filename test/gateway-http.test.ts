@@ -5,7 +5,7 @@ import { serverAudits } from 'graphql-http';
 import { Client } from 'pg';
 import { createGateway, type Gateway } from '../gateway';
 import { seed } from '../gateway/_test/fixture';
-import { createTestDatabase, type TestDatabase } from './harness';
+import { createTestDatabase, type TestDatabase } from './harness/db';
 
 let db: TestDatabase;
 let gateway: Gateway;
@@ -99,6 +99,21 @@ describe('limits', () => {
     const viaFragment =
       '{ ...F ...F } fragment F on Query { a: markets(first: 1) { totalCount } b: markets(first: 1) { totalCount } c: _meta { block } }';
     expect(codes((await post({ query: viaFragment })).body)).toEqual(['TOO_MANY_ALIASES']);
+  });
+
+  it('refuses filters nested deeper than 32 levels, as variables or literals, with BAD_USER_INPUT', async () => {
+    const nest = (depth: number) => {
+      let w: object = { jobId: 1 };
+      for (let i = 0; i < depth; i++) w = { or: [w] };
+      return w;
+    };
+    const query = 'query($w: JobWhere) { jobs(where: $w) { totalCount } }';
+    expect((await post({ query, variables: { w: nest(10) } })).body).toEqual({ data: { jobs: { totalCount: 1 } } });
+    const deep = await post({ query, variables: { w: nest(40) } });
+    expect(codes(deep.body)).toEqual(['BAD_USER_INPUT']);
+    expect(deep.body.errors?.[0].message).toBe('variables are nested deeper than 32 levels');
+    const literal = await post({ query: `{ jobs(where: ${'{ or: ['.repeat(40)}{ jobId: 1 }${'] }'.repeat(40)}) { totalCount } }` });
+    expect(codes(literal.body)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('measures a fragment bomb without expanding it', async () => {

@@ -8,7 +8,7 @@ import { createGateway, type Gateway } from '../gateway';
 import { addr, seed } from '../gateway/_test/fixture';
 import { CHANGES_CHANNEL as GATEWAY_CHANNEL } from '../gateway/changes';
 import { buildChangesPayload, CHANGES_CHANNEL } from '../indexer/notify';
-import { createTestDatabase, type TestDatabase } from './harness';
+import { createTestDatabase, type TestDatabase } from './harness/db';
 
 let db: TestDatabase;
 let pg: Client;

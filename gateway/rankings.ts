@@ -1,0 +1,223 @@
+/**
+ * Rankings as analysts ask for them, one SQL statement each over the index-time tables (SubnetEpoch,
+ * NeuronEpoch, MarketEpoch/ProviderEpoch, MarketStat, StakeEvent). Pure: returns SQL and parameters.
+ *
+ * A window ends at the newest indexed block's time (the chain's clock, not the server's, so a
+ * replayed or paused chain ranks the same) and spans HOUR, DAY or WEEK before it; ALL is the whole
+ * history. Every row has a `value` and, for a bounded window, a `change`:
+ * - flows (emission, earnings, work, volume, jobs, stake growth): value = the total in the window,
+ *   change = value − the total in the window before it (same length);
+ * - levels (stake, neuron count, the last epoch's u16 results): value = now, change = now − at the
+ *   window's start (stake: minus the net stake added in the window; neurons: minus uids added in it;
+ *   u16 results: minus the neuron's value in the subnet's last epoch at or before the window's start).
+ * Rows are ranked by value, largest first (SQL RANK: ties share a rank), ties listed by id.
+ */
+
+export type RankingWindow = 'HOUR' | 'DAY' | 'WEEK' | 'ALL';
+export type SubnetRankingBy = 'EMISSION' | 'STAKE' | 'NEURONS' | 'GROWTH';
+export type NeuronRankingBy = 'INCENTIVE' | 'DIVIDENDS' | 'VALIDATOR_TRUST' | 'EMISSION' | 'STAKE';
+export type ProviderRankingBy = 'REPUTATION' | 'EARNINGS' | 'WORK' | 'SUCCESS_RATE';
+export type MarketRankingBy = 'VOLUME' | 'JOBS';
+
+export const WINDOW_INTERVAL: Record<Exclude<RankingWindow, 'ALL'>, string> = { HOUR: '1 hour', DAY: '1 day', WEEK: '7 days' };
+
+/** One ranked row: `id` of the entity, value and change as exact decimal text. */
+export interface RankingRow {
+  rank: number;
+  id: string;
+  value: string;
+  change: string | null;
+}
+
+export interface RankingStatement {
+  sql: string;
+  params: unknown[];
+}
+
+// $1 is the window's interval: `w` holds its start and the previous window's start.
+const WINDOW_CTE = `"w" AS (SELECT "t"."now" - $1::interval AS "start", "t"."now" - 2 * $1::interval AS "prev"
+  FROM (SELECT "timestamp" AS "now" FROM "chain_event" ORDER BY "block_number" DESC LIMIT 1) "t")`;
+
+/** Ranks `(id, value, change)` rows by value, then id; `$limit` is the last parameter. */
+function ranked(ctes: string[], body: string, params: unknown[], limit: number): RankingStatement {
+  params.push(limit);
+  const withs = ctes.length ? `WITH ${ctes.join(', ')} ` : '';
+  return {
+    sql:
+      `${withs}SELECT RANK() OVER (ORDER BY "r"."value" DESC)::int AS "rank", "r"."id", "r"."value"::text AS "value", "r"."change"::text AS "change" ` +
+      `FROM (${body}) "r" ORDER BY "r"."value" DESC, "r"."id" LIMIT $${params.length}::int`,
+    params,
+  };
+}
+
+/** Net stake added (ADD − REMOVE) per `key` in (from, to] of the window CTE. */
+const netStake = (key: string, from: string, to: string | null, extra = '') =>
+  `SELECT ${key}, sum(CASE WHEN "e"."kind" = 'ADD' THEN "e"."amount" ELSE -"e"."amount" END) AS "v" FROM "stake_event" "e", "w"
+   WHERE "e"."timestamp" > "w"."${from}"${to ? ` AND "e"."timestamp" <= "w"."${to}"` : ''}${extra} GROUP BY ${key}`;
+
+export function buildSubnetRanking(by: SubnetRankingBy, window: RankingWindow, limit: number): RankingStatement {
+  if (window === 'ALL') {
+    // Over the whole history a flow is its total; there is no earlier window to compare with.
+    const col = { EMISSION: '"total_emission"', STAKE: '"total_stake"', NEURONS: '"neuron_count"', GROWTH: '"total_stake"' }[by];
+    return ranked([], `SELECT "id", ${col} AS "value", NULL::numeric AS "change" FROM "subnet"`, [], limit);
+  }
+  const params: unknown[] = [WINDOW_INTERVAL[window]];
+  const ctes = [WINDOW_CTE];
+  switch (by) {
+    case 'EMISSION': {
+      const sum = (from: string, to: string | null) =>
+        `SELECT "netuid", sum("emission") AS "v" FROM "subnet_epoch", "w" WHERE "timestamp" > "w"."${from}"${to ? ` AND "timestamp" <= "w"."${to}"` : ''} GROUP BY "netuid"`;
+      ctes.push(`"cur" AS (${sum('start', null)})`, `"pre" AS (${sum('prev', 'start')})`);
+      return ranked(
+        ctes,
+        `SELECT "s"."id", COALESCE("cur"."v", 0) AS "value", COALESCE("cur"."v", 0) - COALESCE("pre"."v", 0) AS "change"
+           FROM "subnet" "s" LEFT JOIN "cur" ON "cur"."netuid" = "s"."netuid" LEFT JOIN "pre" ON "pre"."netuid" = "s"."netuid"`,
+        params,
+        limit,
+      );
+    }
+    case 'STAKE':
+      ctes.push(`"cur" AS (${netStake('"e"."netuid"', 'start', null)})`);
+      return ranked(
+        ctes,
+        `SELECT "s"."id", "s"."total_stake" AS "value", COALESCE("cur"."v", 0) AS "change" FROM "subnet" "s" LEFT JOIN "cur" ON "cur"."netuid" = "s"."netuid"`,
+        params,
+        limit,
+      );
+    case 'GROWTH':
+      ctes.push(`"cur" AS (${netStake('"e"."netuid"', 'start', null)})`, `"pre" AS (${netStake('"e"."netuid"', 'prev', 'start')})`);
+      return ranked(
+        ctes,
+        `SELECT "s"."id", COALESCE("cur"."v", 0) AS "value", COALESCE("cur"."v", 0) - COALESCE("pre"."v", 0) AS "change"
+           FROM "subnet" "s" LEFT JOIN "cur" ON "cur"."netuid" = "s"."netuid" LEFT JOIN "pre" ON "pre"."netuid" = "s"."netuid"`,
+        params,
+        limit,
+      );
+    case 'NEURONS':
+      // A registration takes a new uid unless a NeuronReplaced accompanies it; the name index
+      // narrows chain_event to these two events.
+      ctes.push(`"cur" AS (SELECT ("c"."args"->>'netuid')::int AS "netuid",
+          count(*) FILTER (WHERE "c"."name" = 'NeuronRegistered') - count(*) FILTER (WHERE "c"."name" = 'NeuronReplaced') AS "v"
+        FROM "chain_event" "c", "w" WHERE "c"."name" IN ('NeuronRegistered', 'NeuronReplaced') AND "c"."contract" = 'registry' AND "c"."timestamp" > "w"."start"
+        GROUP BY 1)`);
+      return ranked(
+        ctes,
+        `SELECT "s"."id", "s"."neuron_count" AS "value", COALESCE("cur"."v", 0) AS "change" FROM "subnet" "s" LEFT JOIN "cur" ON "cur"."netuid" = "s"."netuid"`,
+        params,
+        limit,
+      );
+  }
+}
+
+const NEURON_COLUMN = { INCENTIVE: 'incentive', DIVIDENDS: 'dividends', VALIDATOR_TRUST: 'validator_trust' } as const;
+
+export function buildNeuronRanking(netuid: number, by: NeuronRankingBy, window: RankingWindow, limit: number): RankingStatement {
+  const all = window === 'ALL';
+  // $1 is the window's interval when there is one (WINDOW_CTE), then the netuid.
+  const params: unknown[] = all ? [netuid] : [WINDOW_INTERVAL[window], netuid];
+  const nu = all ? '$1::int' : '$2::int';
+  const ctes = all ? [] : [WINDOW_CTE];
+  if (by === 'STAKE') {
+    if (!all) ctes.push(`"cur" AS (${netStake('"e"."hotkey"', 'start', null, ` AND "e"."netuid" = ${nu}`)})`);
+    return ranked(
+      ctes,
+      `SELECT "n"."id", "n"."stake" AS "value", ${all ? 'NULL::numeric' : 'COALESCE("cur"."v", 0)'} AS "change" FROM "neuron" "n"
+         ${all ? '' : 'LEFT JOIN "cur" ON "cur"."hotkey" = "n"."hotkey"'} WHERE "n"."netuid" = ${nu}`,
+      params,
+      limit,
+    );
+  }
+  if (by === 'EMISSION') {
+    if (all) {
+      return ranked(
+        ctes,
+        `SELECT "n"."id", "n"."total_emission" AS "value", NULL::numeric AS "change" FROM "neuron" "n" WHERE "n"."netuid" = ${nu}`,
+        params,
+        limit,
+      );
+    }
+    // The neuron's emission while its current hotkey held the uid, per window of epochs.
+    const sum = (from: string, to: string | null) =>
+      `SELECT "ne"."uid", "ne"."hotkey", sum("ne"."emission") AS "v" FROM "neuron_epoch" "ne"
+         JOIN "subnet_epoch" "se" ON "se"."id" = "ne"."subnet_epoch_id", "w"
+        WHERE "se"."netuid" = ${nu} AND "se"."timestamp" > "w"."${from}"${to ? ` AND "se"."timestamp" <= "w"."${to}"` : ''}
+        GROUP BY "ne"."uid", "ne"."hotkey"`;
+    ctes.push(`"cur" AS (${sum('start', null)})`, `"pre" AS (${sum('prev', 'start')})`);
+    return ranked(
+      ctes,
+      `SELECT "n"."id", COALESCE("cur"."v", 0) AS "value", COALESCE("cur"."v", 0) - COALESCE("pre"."v", 0) AS "change" FROM "neuron" "n"
+         LEFT JOIN "cur" ON "cur"."uid" = "n"."uid" AND "cur"."hotkey" = "n"."hotkey"
+         LEFT JOIN "pre" ON "pre"."uid" = "n"."uid" AND "pre"."hotkey" = "n"."hotkey"
+        WHERE "n"."netuid" = ${nu}`,
+      params,
+      limit,
+    );
+  }
+  const col = NEURON_COLUMN[by];
+  if (!all) {
+    // The subnet's last epoch at or before the window's start: the baseline of the change.
+    ctes.push(`"base" AS (SELECT "ne"."uid", "ne"."hotkey", "ne"."${col}" AS "v" FROM "neuron_epoch" "ne"
+      WHERE "ne"."netuid" = ${nu} AND "ne"."epoch" = (SELECT max("se"."epoch") FROM "subnet_epoch" "se", "w" WHERE "se"."netuid" = ${nu} AND "se"."timestamp" <= "w"."start"))`);
+  }
+  return ranked(
+    ctes,
+    `SELECT "n"."id", "n"."${col}" AS "value", ${all ? 'NULL::numeric' : `"n"."${col}" - "base"."v"`} AS "change" FROM "neuron" "n"
+       ${all ? '' : 'LEFT JOIN "base" ON "base"."uid" = "n"."uid" AND "base"."hotkey" = "n"."hotkey"'}
+      WHERE "n"."netuid" = ${nu} AND "n"."${col}" IS NOT NULL`,
+    params,
+    limit,
+  );
+}
+
+export function buildProviderRanking(by: Exclude<ProviderRankingBy, 'REPUTATION'>, window: RankingWindow, limit: number): RankingStatement {
+  if (by === 'SUCCESS_RATE') {
+    // A ratio of the provider's whole review history; no per-window record exists to compare with.
+    return ranked(
+      [],
+      `SELECT "id", "success_rate" AS "value", NULL::numeric AS "change" FROM "provider" WHERE "success_rate" IS NOT NULL`,
+      [],
+      limit,
+    );
+  }
+  if (window === 'ALL') {
+    const col = by === 'EARNINGS' ? '"earnings"' : '"approved_work_units"';
+    return ranked([], `SELECT "id", ${col} AS "value", NULL::numeric AS "change" FROM "provider"`, [], limit);
+  }
+  const params: unknown[] = [WINDOW_INTERVAL[window]];
+  const amount = by === 'EARNINGS' ? `"pe"."work_reward" + "pe"."availability_reward"` : `"pe"."work_units"`;
+  // A provider epoch's time is its market epoch's close (market_epoch id = "marketId-epoch").
+  const sum = (from: string, to: string | null) =>
+    `SELECT "pe"."provider_id" AS "id", sum(${amount}) AS "v" FROM "provider_epoch" "pe"
+       JOIN "market_epoch" "me" ON "me"."id" = "pe"."market_id"::text || '-' || "pe"."epoch"::text, "w"
+      WHERE "me"."timestamp" > "w"."${from}"${to ? ` AND "me"."timestamp" <= "w"."${to}"` : ''} GROUP BY "pe"."provider_id"`;
+  return ranked(
+    [WINDOW_CTE, `"cur" AS (${sum('start', null)})`, `"pre" AS (${sum('prev', 'start')})`],
+    `SELECT "p"."id", COALESCE("cur"."v", 0) AS "value", COALESCE("cur"."v", 0) - COALESCE("pre"."v", 0) AS "change" FROM "provider" "p"
+       LEFT JOIN "cur" ON "cur"."id" = "p"."id" LEFT JOIN "pre" ON "pre"."id" = "p"."id"`,
+    params,
+    limit,
+  );
+}
+
+/** The providers REPUTATION ranks (scores come from the inference service, not SQL). */
+export const PROVIDER_IDS_SQL = `SELECT "id" FROM "provider" ORDER BY "id"`;
+
+export function buildMarketRanking(by: MarketRankingBy, window: RankingWindow, limit: number): RankingStatement {
+  if (window === 'ALL') {
+    const col = by === 'VOLUME' ? '"volume"' : '"job_count"';
+    return ranked([], `SELECT "id", ${col} AS "value", NULL::numeric AS "change" FROM "market"`, [], limit);
+  }
+  const params: unknown[] = [WINDOW_INTERVAL[window], window === 'HOUR' ? 'HOUR' : 'DAY'];
+  const col = by === 'VOLUME' ? '"volume"' : '"jobs_posted"';
+  // Hourly buckets for an hour, daily ones for a day or a week: a bucket counts in the window its start falls in.
+  const sum = (from: string, to: string | null) =>
+    `SELECT "ms"."market_id" AS "id", sum("ms".${col}) AS "v" FROM "market_stat" "ms", "w"
+      WHERE "ms"."period" = $2::text AND "ms"."start" > "w"."${from}"${to ? ` AND "ms"."start" <= "w"."${to}"` : ''} GROUP BY "ms"."market_id"`;
+  return ranked(
+    [WINDOW_CTE, `"cur" AS (${sum('start', null)})`, `"pre" AS (${sum('prev', 'start')})`],
+    `SELECT "m"."id", COALESCE("cur"."v", 0) AS "value", COALESCE("cur"."v", 0) - COALESCE("pre"."v", 0) AS "change" FROM "market" "m"
+       LEFT JOIN "cur" ON "cur"."id" = "m"."id" LEFT JOIN "pre" ON "pre"."id" = "m"."id"`,
+    params,
+    limit,
+  );
+}
