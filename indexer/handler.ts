@@ -80,7 +80,7 @@ export function createBatchHandler(contracts: IndexedContracts, onBatch?: (s: Ba
     const changes = await state.flush(ctx.store);
     const first = ctx.blocks[0]?.header.height ?? -1;
     const height = ctx.blocks[ctx.blocks.length - 1]?.header.height ?? -1;
-    await notifyChanges(ctx.store, height, changes);
+    await notifyChanges(ctx.store, height, changes, !ctx.isHead);
     onBatch?.({
       from: first,
       height,

@@ -8,6 +8,10 @@ describe('change notifications', () => {
     });
   });
 
+  it('sends counts only when asked for a compact payload', () => {
+    expect(JSON.parse(buildChangesPayload(3, { Job: ['1', '2'] }, true))).toEqual({ block: 3, entities: { Job: 2 }, truncated: true });
+  });
+
   it('falls back to counts when the ids would not fit a Postgres payload', () => {
     const ids = Array.from({ length: 2000 }, (_, i) => `0x${i.toString(16).padStart(40, '0')}`);
     const payload = buildChangesPayload(9, { Provider: ids, Job: ['1'] });

@@ -16,17 +16,18 @@ export interface ChangesPayload {
   truncated?: true;
 }
 
-export function buildChangesPayload(block: number, changes: Changes): string {
-  const full = JSON.stringify({ block, entities: changes } satisfies ChangesPayload);
-  if (full.length <= MAX_PAYLOAD) return full;
+/** compact: counts only (a backfill far behind the head: no subscriber wants every id of it). */
+export function buildChangesPayload(block: number, changes: Changes, compact = false): string {
+  const full = compact ? '' : JSON.stringify({ block, entities: changes } satisfies ChangesPayload);
+  if (!compact && full.length <= MAX_PAYLOAD) return full;
   const counts = Object.fromEntries(Object.entries(changes).map(([k, ids]) => [k, ids.length]));
   return JSON.stringify({ block, entities: counts, truncated: true } satisfies ChangesPayload);
 }
 
-export async function notifyChanges(store: Store, block: number, changes: Changes): Promise<void> {
+export async function notifyChanges(store: Store, block: number, changes: Changes, compact = false): Promise<void> {
   if (Object.keys(changes).length === 0) return;
   // The store's transaction-bound EntityManager: typeorm-store keeps it private, and the NOTIFY must
   // run in that transaction to be tied to the commit.
   const em = (store as unknown as { em: () => EntityManager }).em();
-  await em.query('select pg_notify($1, $2)', [CHANGES_CHANNEL, buildChangesPayload(block, changes)]);
+  await em.query('select pg_notify($1, $2)', [CHANGES_CHANNEL, buildChangesPayload(block, changes, compact)]);
 }
