@@ -108,14 +108,18 @@ it('reports exactly the altered output of a tampered epoch, and only there', asy
 it('tells a stake the index never saw apart from the posted inputs', async () => {
   // A registry event removed from the index changes the recomputed inputs: the inputs hash no
   // longer matches the one the keeper committed to, so verify cannot pass on incomplete data.
-  const epochs = await allEpochs();
-  const target = epochs.filter((e) => e.neuronCount > 1).at(-1) as Verified;
+  // The newest epoch with neurons, and the last stake change before its block on one of its hotkeys:
+  // without it, that hotkey's stake reads as the one before (or zero).
   const { rows } = await pg.query(
-    `select id, name, block_number, args, contract, address, timestamp, tx_hash, log_index from chain_event
-      where contract = 'registry' and name = 'StakeAdded' and (args->>'netuid')::int = $1 and block_number <= (
-        select block from subnet_epoch where netuid = $1 and epoch = $2) order by block_number desc limit 1`,
-    [target.netuid, target.epoch],
+    `select se.netuid, se.epoch, ce.id, ce.name, ce.block_number, ce.args, ce.contract, ce.address, ce.timestamp, ce.tx_hash, ce.log_index
+       from subnet_epoch se cross join lateral (
+         select * from chain_event c where c.contract = 'registry' and c.name in ('StakeAdded', 'StakeRemoved')
+            and (c.args->>'netuid')::int = se.netuid and c.block_number <= se.block
+            and exists (select 1 from neuron_epoch ne where ne.netuid = se.netuid and ne.epoch = se.epoch and ne.hotkey = c.args->>'hotkey')
+          order by c.block_number desc, c.log_index desc limit 1) ce
+      where se.neuron_count > 1 order by se.block desc limit 1`,
   );
+  const target = { netuid: rows[0]?.netuid as number, epoch: rows[0]?.epoch as number };
   expect(rows.length).toBe(1);
   const ev = rows[0];
   await pg.query(`delete from chain_event where id = $1`, [ev.id]);

@@ -1,0 +1,424 @@
+// The protocol queries in-process against a real migrated Postgres: the new tables' lists and field
+// kinds, relations with their statement counts, every ranking compared with the same question
+// computed here in plain TypeScript over the raw rows, and the token summary.
+import { Client } from 'pg';
+import type { DataSource, Logger } from 'typeorm';
+import { createGateway, type Gateway } from '../gateway';
+import { addr, seed } from '../gateway/_test/fixture';
+import { ANCHOR, hotkeyOf, seedProtocol } from '../gateway/_test/protocol-fixture';
+import { createInferenceService } from '../inference';
+import { createDataSource } from '../schema';
+import { createTestDatabase, type TestDatabase } from './harness/db';
+
+let db: TestDatabase;
+let pg: Client;
+let ds: DataSource;
+let gateway: Gateway;
+let inference: Awaited<ReturnType<typeof createInferenceService>>;
+let statements: string[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pg = new Client({ connectionString: db.url });
+  await pg.connect();
+  await seed(pg);
+  await seedProtocol(pg);
+  ds = createDataSource({ url: db.url });
+  const counter: Logger = {
+    logQuery: (q) => void statements.push(q),
+    logQueryError: () => {},
+    logQuerySlow: () => {},
+    logSchemaBuild: () => {},
+    logMigration: () => {},
+    log: () => {},
+  };
+  ds.setOptions({ logger: counter });
+  await ds.initialize();
+  inference = await createInferenceService({ databaseUrl: db.url });
+  const { url: inferenceUrl } = await inference.listen(0, '127.0.0.1');
+  gateway = await createGateway({ dataSource: ds, inferenceUrl });
+});
+
+afterAll(async () => {
+  await gateway?.close();
+  await inference?.close();
+  await ds?.destroy();
+  await pg?.end();
+  await db?.drop();
+});
+
+// GraphQL results are checked field by field; `any` keeps the assertions readable.
+async function gql(query: string, variables?: Record<string, unknown>): Promise<any> {
+  const res = await gateway.execute(query, variables);
+  expect(res.errors).toBeUndefined();
+  return res.data;
+}
+
+async function counted<T>(fn: () => Promise<T>): Promise<{ result: T; count: number }> {
+  statements = [];
+  const result = await fn();
+  return { result, count: statements.length };
+}
+
+describe('new tables and field kinds', () => {
+  it('serves JSON, int lists, booleans and floats, and filters on booleans', async () => {
+    const data = await gql(`{
+      chainEvents(where: { contract: "token" }) { items { name args } }
+      weights(where: { netuid: 2 }, orderBy: block) { items { id uids values } }
+      subnets(where: { isCompute: true }) { items { netuid isCompute } }
+      providers(first: 1000) { items { id successRate } }
+    }`);
+    // 2^70 stays exact: the JSON scalar passes the indexed document through.
+    expect(data.chainEvents.items).toEqual([
+      { name: 'Transfer', args: { from: addr(3000), to: addr(3001), value: (2n ** 70n).toString() } },
+    ]);
+    expect(data.weights.items).toEqual([
+      { id: '2-0', uids: [2, 3, 4], values: [65535, 0, 7] },
+      { id: '2-1', uids: [2, 3, 4], values: [65535, 100, 7] },
+    ]);
+    expect(data.subnets.items).toEqual([{ netuid: 1, isCompute: true }]);
+    const { rows } = await pg.query(`select id, success_rate::float8 as r from provider`);
+    const rates = new Map(rows.map((r) => [r.id, r.r]));
+    for (const p of data.providers.items) expect(p.successRate).toBe(rates.get(p.id));
+    expect(data.providers.items.some((p: { successRate: number | null }) => p.successRate !== null && p.successRate < 1)).toBe(true);
+  });
+
+  it('offers no filter or sort on a column no index serves', async () => {
+    const res = await gateway.execute(`{ jobs(where: { deadline_gt: "2025-01-01T00:00:00Z" }) { items { id } } }`);
+    expect(res.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const sort = await gateway.execute(`{ neuronEpochs(orderBy: incentive) { items { id } } }`);
+    expect(sort.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('looks up an epoch by (netuid, epoch) and an account by address in any case', async () => {
+    const data = await gql(`{ epoch(netuid: 3, epoch: 2) { id block neuronCount subnet { netuid } }
+      account(address: "${addr(3001).toUpperCase().replace('0X', '0x')}") { id balance } none: epoch(netuid: 3, epoch: 99) { id } }`);
+    expect(data.epoch).toEqual({ id: '3-2', block: 1000 + 300 + 20, neuronCount: 6, subnet: { netuid: 3 } });
+    expect(data.account).toEqual({ id: addr(3001), balance: String(4n * 10n ** 18n) });
+    expect(data.none).toBeNull();
+  });
+});
+
+describe('relations, one statement per relation per request', () => {
+  it('subnet → epochs → neurons, subnet → weights → neuron', async () => {
+    const { result: data, count } = await counted(() =>
+      gql(`{ subnets(first: 4) { items { id
+        epochs(first: 2, orderBy: epoch, orderDirection: DESC) { items { id neurons(first: 2) { items { id uid } } } }
+        weights { items { id neuron { id } } } } } }`),
+    );
+    // subnets, epochs, epoch neurons, weights, weights' neurons by id
+    expect(count).toBe(5);
+    expect(data.subnets.items[2].epochs.items.map((e: { id: string }) => e.id)).toEqual(['3-7', '3-6']);
+    expect(data.subnets.items[2].epochs.items[0].neurons.items).toEqual([
+      { id: '3-7-0', uid: 0 },
+      { id: '3-7-1', uid: 1 },
+    ]);
+    expect(data.subnets.items[1].weights.items).toEqual([
+      { id: '2-0', neuron: { id: '2-0' } },
+      { id: '2-1', neuron: { id: '2-1' } },
+    ]);
+  });
+
+  it("neuron → its own epochs (not a replaced uid's), weights, stake by coldkey, account", async () => {
+    const { result: data, count } = await counted(() =>
+      gql(`{ neurons(where: { netuid: 1 }, first: 6) { items { id hotkey
+        epochs(first: 3, orderDirection: DESC) { totalCount items { epoch hotkey } }
+        weights { uids } stakePositions(first: 100) { totalCount items { id coldkey hotkey netuid } } account { id } } } }`),
+    );
+    // neurons, epochs page and count, weights by id, positions page and count, accounts by id
+    expect(count).toBe(7);
+    const n5 = data.neurons.items.find((n: { id: string }) => n.id === '1-5');
+    expect(n5.epochs.totalCount).toBe(4); // epochs 4..7; epochs 1..3 were another hotkey's
+    expect(n5.epochs.items.map((e: { epoch: number }) => e.epoch)).toEqual([7, 6, 5]);
+    expect(data.neurons.items[0].epochs.totalCount).toBe(7);
+    expect(data.neurons.items[0].weights).toEqual({ uids: [2, 3, 4] });
+    expect(data.neurons.items[3].weights).toBeNull();
+    for (const n of data.neurons.items) {
+      const { rows } = await pg.query(`select id from stake_position where netuid = 1 and hotkey = $1 order by updated_at_block, id`, [
+        n.hotkey,
+      ]);
+      expect(n.stakePositions.items.map((p: { id: string }) => p.id)).toEqual(rows.map((r) => r.id));
+      expect(n.stakePositions.totalCount).toBe(rows.length);
+      const { rows: acc } = await pg.query(`select a.id from neuron n join account a on a.id = n.coldkey where n.id = $1`, [n.id]);
+      expect(n.account).toEqual(acc[0] ?? null);
+    }
+    expect(data.neurons.items.some((n: { stakePositions: { totalCount: number } }) => n.stakePositions.totalCount > 0)).toBe(true);
+  });
+
+  it('market → epochs and stats(period), provider → epochs and account, account → stake, jobs sent, provider', async () => {
+    const { result: data, count } = await counted(() =>
+      gql(`{
+        markets { items { id epochs { items { id } } stats(period: HOUR, first: 3, orderDirection: DESC) { items { start period } } } }
+        providers(first: 3) { items { id epochs(first: 10) { totalCount items { id market { id } } } account { id } } }
+        accounts(first: 10, orderBy: balance) { items { id stakePositions { totalCount } jobsSent { totalCount } provider { id } neurons { totalCount } } }
+      }`),
+    );
+    // markets, epochs, stats; providers, epochs page and count, their markets, accounts by id;
+    // accounts, then page and count of positions, jobs and neurons (Store.related reads the page
+    // even when only totalCount is selected), providers by id
+    expect(count).toBe(3 + 5 + 1 + 6 + 1);
+    expect(data.markets.items[0].epochs.items.map((e: { id: string }) => e.id)).toEqual(['1-1', '1-2', '1-3', '1-4']);
+    const hours = data.markets.items[0].stats.items.map((s: { start: string }) => (ANCHOR - Date.parse(s.start)) / 3_600_000);
+    expect(hours).toEqual([0, 0.5, 1]);
+    expect(data.markets.items[0].stats.items.every((s: { period: string }) => s.period === 'HOUR')).toBe(true);
+    const p0 = data.providers.items.find((p: { id: string }) => p.id === addr(5000));
+    const { rows } = await pg.query(`select id, market_id from provider_epoch where provider_id = $1 order by epoch, id`, [addr(5000)]);
+    expect(p0.epochs.totalCount).toBe(rows.length);
+    expect(p0.epochs.items).toEqual(rows.map((r) => ({ id: r.id, market: { id: String(r.market_id) } })));
+    expect(p0.account).toEqual({ id: addr(5000) });
+    for (const a of data.accounts.items) {
+      const one = async (sql: string) => Number((await pg.query(sql, [a.id])).rows[0].n);
+      expect(a.stakePositions.totalCount).toBe(await one(`select count(*) n from stake_position where coldkey = $1`));
+      expect(a.jobsSent.totalCount).toBe(await one(`select count(*) n from job where sender = $1`));
+      expect(a.neurons.totalCount).toBe(await one(`select count(*) n from neuron where coldkey = $1`));
+      expect(a.provider).toEqual((await pg.query(`select id from provider where id = $1`, [a.id])).rows[0] ?? null);
+    }
+    expect(data.accounts.items.some((a: { jobsSent: { totalCount: number } }) => a.jobsSent.totalCount > 0)).toBe(true);
+  });
+});
+
+// ---- rankings, computed independently from the raw rows ----
+
+const HOURS = { HOUR: 1, DAY: 24, WEEK: 168 } as const;
+type Win = keyof typeof HOURS | 'ALL';
+interface Expected {
+  id: string;
+  value: bigint | number;
+  change: bigint | number | null;
+}
+const t = (d: Date | string) => new Date(d).getTime();
+const inCur = (w: keyof typeof HOURS, ts: Date | string) => t(ts) > ANCHOR - HOURS[w] * 3_600_000;
+const inPrev = (w: keyof typeof HOURS, ts: Date | string) => t(ts) > ANCHOR - 2 * HOURS[w] * 3_600_000 && !inCur(w, ts);
+const sum = <T>(rows: T[], f: (r: T) => bigint) => rows.reduce((a, r) => a + f(r), 0n);
+
+/** Ranked as the API promises: value descending, ties share a rank; listed (rank, id) for comparison. */
+function rank(rows: Expected[]) {
+  const sorted = [...rows].sort((a, b) => (a.value === b.value ? 0 : a.value > b.value ? -1 : 1));
+  return sorted
+    .map((r) => ({
+      rank: sorted.findIndex((x) => x.value === r.value) + 1,
+      id: r.id,
+      value: String(r.value),
+      change: r.change === null ? null : String(r.change),
+    }))
+    .sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : 1));
+}
+
+async function ranking(field: string, entity: string, args: string) {
+  const data = await gql(`{ r: ${field}(${args}, first: 1000) { rank value change ${entity} { id } } }`);
+  return (data.r as { rank: number; value: string; change: string | null; [k: string]: unknown }[])
+    .map((r) => ({ rank: r.rank, id: (r[entity] as { id: string }).id, value: r.value, change: r.change }))
+    .sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : 1));
+}
+
+const rows = async (sql: string) => (await pg.query(sql)).rows;
+const netStake = (events: { kind: string; amount: string }[]) => sum(events, (e) => (e.kind === 'ADD' ? 1n : -1n) * BigInt(e.amount));
+
+describe('rankings equal the same question computed over the raw rows', () => {
+  const windows: Win[] = ['HOUR', 'DAY', 'WEEK', 'ALL'];
+
+  it.each(windows)('subnets by EMISSION, STAKE, NEURONS and GROWTH over %s', async (w) => {
+    const subnets = await rows(`select id, netuid, total_emission, total_stake, neuron_count from subnet`);
+    const epochs = await rows(`select netuid, emission, timestamp from subnet_epoch`);
+    const stakes = await rows(`select netuid, kind, amount, timestamp from stake_event`);
+    const regs = await rows(`select name, (args->>'netuid')::int as netuid, timestamp from chain_event where name like 'Neuron%'`);
+    const of = <T extends { netuid: number }>(xs: T[], s: { netuid: number }) => xs.filter((x) => x.netuid === s.netuid);
+    const expected = {
+      EMISSION: subnets.map((s) =>
+        w === 'ALL'
+          ? { id: s.id, value: BigInt(s.total_emission), change: null }
+          : (() => {
+              const cur = sum(
+                of(epochs, s).filter((e) => inCur(w, e.timestamp)),
+                (e) => BigInt(e.emission),
+              );
+              const pre = sum(
+                of(epochs, s).filter((e) => inPrev(w, e.timestamp)),
+                (e) => BigInt(e.emission),
+              );
+              return { id: s.id, value: cur, change: cur - pre };
+            })(),
+      ),
+      STAKE: subnets.map((s) => ({
+        id: s.id,
+        value: BigInt(s.total_stake),
+        change: w === 'ALL' ? null : netStake(of(stakes, s).filter((e) => inCur(w, e.timestamp))),
+      })),
+      NEURONS: subnets.map((s) => ({
+        id: s.id,
+        value: BigInt(s.neuron_count),
+        change:
+          w === 'ALL'
+            ? null
+            : BigInt(
+                of(regs, s).filter((e) => inCur(w, e.timestamp) && e.name === 'NeuronRegistered').length -
+                  of(regs, s).filter((e) => inCur(w, e.timestamp) && e.name === 'NeuronReplaced').length,
+              ),
+      })),
+      GROWTH: subnets.map((s) => {
+        if (w === 'ALL') return { id: s.id, value: BigInt(s.total_stake), change: null };
+        const cur = netStake(of(stakes, s).filter((e) => inCur(w, e.timestamp)));
+        return { id: s.id, value: cur, change: cur - netStake(of(stakes, s).filter((e) => inPrev(w, e.timestamp))) };
+      }),
+    };
+    for (const [by, exp] of Object.entries(expected)) {
+      expect({ by, r: await ranking('subnetRankings', 'subnet', `by: ${by}, window: ${w}`) }).toEqual({ by, r: rank(exp) });
+    }
+    // Some change is not zero in a bounded window, or the window logic would go untested.
+    if (w !== 'ALL') expect(expected.EMISSION.some((e) => e.change !== 0n) || w === 'HOUR').toBe(true);
+  });
+
+  it.each(windows)("subnet 1's neurons by every measure over %s", async (w) => {
+    const neurons = await rows(
+      `select id, uid, hotkey, stake, incentive, dividends, validator_trust, total_emission from neuron where netuid = 1`,
+    );
+    const nes = await rows(
+      `select ne.uid, ne.hotkey, ne.epoch, ne.incentive, ne.dividends, ne.validator_trust, ne.emission, se.timestamp
+         from neuron_epoch ne join subnet_epoch se on se.id = ne.subnet_epoch_id where ne.netuid = 1`,
+    );
+    const stakes = await rows(`select hotkey, kind, amount, timestamp from stake_event where netuid = 1`);
+    const mine = (n: { uid: number; hotkey: string }) => nes.filter((e) => e.uid === n.uid && e.hotkey === n.hotkey);
+    const baseEpoch =
+      w === 'ALL' ? undefined : Math.max(-1, ...nes.filter((e) => t(e.timestamp) <= ANCHOR - HOURS[w] * 3_600_000).map((e) => e.epoch));
+    const level = (col: 'incentive' | 'dividends' | 'validator_trust') =>
+      neurons
+        .filter((n) => n[col] !== null)
+        .map((n) => {
+          const base = mine(n).find((e) => e.epoch === baseEpoch);
+          return { id: n.id, value: n[col] as number, change: w === 'ALL' || !base ? null : n[col] - base[col] };
+        });
+    const expected = {
+      INCENTIVE: level('incentive'),
+      DIVIDENDS: level('dividends'),
+      VALIDATOR_TRUST: level('validator_trust'),
+      EMISSION: neurons.map((n) => {
+        if (w === 'ALL') return { id: n.id, value: BigInt(n.total_emission), change: null };
+        const cur = sum(
+          mine(n).filter((e) => inCur(w, e.timestamp)),
+          (e) => BigInt(e.emission),
+        );
+        return {
+          id: n.id,
+          value: cur,
+          change:
+            cur -
+            sum(
+              mine(n).filter((e) => inPrev(w, e.timestamp)),
+              (e) => BigInt(e.emission),
+            ),
+        };
+      }),
+      STAKE: neurons.map((n) => ({
+        id: n.id,
+        value: BigInt(n.stake),
+        change: w === 'ALL' ? null : netStake(stakes.filter((e) => e.hotkey === n.hotkey && inCur(w, e.timestamp))),
+      })),
+    };
+    for (const [by, exp] of Object.entries(expected)) {
+      expect({ by, r: await ranking('neuronRankings', 'neuron', `netuid: 1, by: ${by}, window: ${w}`) }).toEqual({ by, r: rank(exp) });
+    }
+    if (w === 'WEEK') {
+      // The base epoch was the replaced hotkey's: no change for uid 5, rather than a stranger's.
+      expect(expected.INCENTIVE.find((e) => e.id === '1-5')?.change).toBeNull();
+      expect(expected.INCENTIVE.find((e) => e.id === '1-0')?.change).not.toBeNull();
+    }
+  });
+
+  it.each(windows)('providers by EARNINGS, WORK and SUCCESS_RATE, and markets by VOLUME and JOBS, over %s', async (w) => {
+    const providers = await rows(`select id, earnings, approved_work_units, success_rate::text as rate from provider`);
+    const pes = await rows(
+      `select pe.provider_id, pe.work_reward, pe.availability_reward, pe.work_units, me.timestamp
+         from provider_epoch pe join market_epoch me on me.market_id = pe.market_id::text and me.epoch = pe.epoch`,
+    );
+    const flow = (f: (r: (typeof pes)[number]) => bigint, total: string) =>
+      providers.map((p) => {
+        if (w === 'ALL') return { id: p.id, value: BigInt(p[total]), change: null };
+        const own = pes.filter((e) => e.provider_id === p.id);
+        const cur = sum(
+          own.filter((e) => inCur(w, e.timestamp)),
+          f,
+        );
+        return {
+          id: p.id,
+          value: cur,
+          change:
+            cur -
+            sum(
+              own.filter((e) => inPrev(w, e.timestamp)),
+              f,
+            ),
+        };
+      });
+    const expectedP = {
+      EARNINGS: flow((e) => BigInt(e.work_reward) + BigInt(e.availability_reward), 'earnings'),
+      WORK: flow((e) => BigInt(e.work_units), 'approved_work_units'),
+    };
+    for (const [by, exp] of Object.entries(expectedP)) {
+      expect({ by, r: await ranking('providerRankings', 'provider', `by: ${by}, window: ${w}`) }).toEqual({ by, r: rank(exp) });
+    }
+    // Rates are decimals: compare the order and the numbers.
+    const rates = providers.filter((p) => p.rate !== null).map((p) => ({ id: p.id, value: Number(p.rate), change: null }));
+    const got = await ranking('providerRankings', 'provider', `by: SUCCESS_RATE, window: ${w}`);
+    expect(got.map((r) => ({ ...r, value: Number(r.value) }))).toEqual(rank(rates).map((r) => ({ ...r, value: Number(r.value) })));
+
+    const markets = await rows(`select id, volume, job_count from market`);
+    const stats = await rows(`select market_id, period, start, volume, jobs_posted from market_stat`);
+    const period = w === 'HOUR' ? 'HOUR' : 'DAY';
+    const mflow = (f: (s: (typeof stats)[number]) => bigint, total: string) =>
+      markets.map((m) => {
+        if (w === 'ALL') return { id: m.id, value: BigInt(m[total]), change: null };
+        const own = stats.filter((s) => s.market_id === m.id && s.period === period);
+        const cur = sum(
+          own.filter((s) => inCur(w, s.start)),
+          f,
+        );
+        return {
+          id: m.id,
+          value: cur,
+          change:
+            cur -
+            sum(
+              own.filter((s) => inPrev(w, s.start)),
+              f,
+            ),
+        };
+      });
+    const expectedM = { VOLUME: mflow((s) => BigInt(s.volume), 'volume'), JOBS: mflow((s) => BigInt(s.jobs_posted), 'job_count') };
+    for (const [by, exp] of Object.entries(expectedM)) {
+      expect({ by, r: await ranking('marketRankings', 'market', `by: ${by}, window: ${w}`) }).toEqual({ by, r: rank(exp) });
+    }
+  });
+
+  it('providers by REPUTATION follow the inference scores that Provider.score reports', async () => {
+    const data = await gql(`{ providers(first: 1000) { items { id score } } }`);
+    const scored = data.providers.items.filter((p: { score: number | null }) => p.score !== null);
+    expect(scored.length).toBeGreaterThan(1);
+    const got = await ranking('providerRankings', 'provider', 'by: REPUTATION');
+    expect(got).toEqual(rank(scored.map((p: { id: string; score: number }) => ({ id: p.id, value: p.score, change: null }))));
+  });
+
+  it('ranks in one statement and cuts at first', async () => {
+    const { result, count } = await counted(() =>
+      gql(`{ subnetRankings(by: EMISSION, window: WEEK, first: 2) { rank value subnet { id } } }`),
+    );
+    expect(count).toBe(2); // the ranking, and the selected subnets by id
+    const all = await ranking('subnetRankings', 'subnet', 'by: EMISSION, window: WEEK');
+    expect(result.subnetRankings.map((r: { value: string }) => r.value)).toEqual(all.slice(0, 2).map((r) => r.value));
+    const bad = await gateway.execute(`{ subnetRankings(by: STAKE, first: 1001) { rank } }`);
+    expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+it('token: supply at the newest day, minted and burned over all days', async () => {
+  const data = await gql(
+    `{ token { supply minted burned } tokenSupplyDays(orderBy: day, orderDirection: DESC, first: 2) { items { id supply } } }`,
+  );
+  const days = (await rows(`select day, minted, burned, supply from token_supply_day`)).sort((a, b) => t(b.day) - t(a.day));
+  expect(data.token).toEqual({
+    supply: days[0].supply,
+    minted: String(sum(days, (d) => BigInt(d.minted))),
+    burned: String(sum(days, (d) => BigInt(d.burned))),
+  });
+  expect(data.tokenSupplyDays.items[0]).toEqual({ id: new Date(ANCHOR).toISOString().slice(0, 10), supply: days[0].supply });
+  expect(hotkeyOf(1, 0)).toBe(addr(2100));
+});
