@@ -1,6 +1,6 @@
 // The trained provider-reputation model as exported: onnxruntime-node's output on the ONNX file equals
 // the TypeScript forward pass within 1e-5, for a model trained here (synthetic history) and for the
-// newest committed trained version, whose manifest must name the history features in training order.
+// newest committed trained version (staged or published), whose manifest must name the history features in training order.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_MODEL_DIR, silentLogger } from '../inference';
@@ -55,10 +55,15 @@ describe('trained provider-reputation model', () => {
     await expectOnnxMatchesTs(result.onnx, result.params);
   });
 
-  it('the newest committed version: manifest inputs are history features and its graph equals its manifest', async () => {
-    const entry = resolveEntry(DEFAULT_MODEL_DIR, 'provider-reputation', 'latest');
+  // Staged outside the served registry: publishing it there makes it the default model, which tests
+  // that pin provider-reputation@1 would need to follow.
+  it.each([
+    ['the registry', DEFAULT_MODEL_DIR],
+    ['the staged trained model', path.join(__dirname, '..', 'inference', 'training', 'trained')],
+  ])('newest trained version in %s: manifest inputs are history features and its graph equals its manifest', async (_what, dir) => {
+    const entry = resolveEntry(dir, 'provider-reputation', 'latest');
     const manifest = readManifest(entry);
-    if (manifest.version < 2) return; // no trained version committed yet
+    if (manifest.version < 2) return; // no trained version there yet
     expect(manifest.inputs).toEqual([...TRAINED_FEATURES]);
     for (const name of manifest.inputs)
       expect(manifest.features[name]?.description).toBe(
