@@ -148,7 +148,9 @@ it('scores an address with provider-reputation@2 from its job events at the inde
     )[0] as number[];
     const got = res.results[0]?.features as Record<string, number>;
     expect(Object.keys(got)).toEqual([...TRAINED_FEATURES]);
-    TRAINED_FEATURES.forEach((name, c) => expect(got[name]).toBeCloseTo(want[c] as number, 9));
+    TRAINED_FEATURES.forEach((name, c) => {
+      expect(got[name]).toBeCloseTo(want[c] as number, 9);
+    });
     expect(got.lateness).toBeCloseTo(1 / 3); // job 2 is open past its deadline
     expect(res.results[0]?.score).toBeGreaterThan(0);
     await expect(svc.score({ addresses: ['0x00000000000000000000000000000000000000cc'] })).rejects.toThrow(/no provider registered/);
