@@ -33,6 +33,7 @@ export const functions = {
     getNeurons: viewFun("0x6564ead7", "getNeurons(uint16)", {"netuid": p.uint16}, {"neurons": p.array(p.struct({"hotkey": p.address, "coldkey": p.address, "registeredAtBlock": p.uint64})), "lastUpdates": p.array(p.uint64), "stakes": p.array(p.uint256)}),
     getRoleAdmin: viewFun("0x248a9ca3", "getRoleAdmin(bytes32)", {"role": p.bytes32}, p.bytes32),
     getSubnet: viewFun("0xf97ef96e", "getSubnet(uint16)", {"netuid": p.uint16}, p.struct({"owner": p.address, "tempo": p.uint16, "maxUids": p.uint16, "neuronCount": p.uint16, "registeredAtBlock": p.uint64, "name": p.string})),
+    getWeightRows: viewFun("0xb73b011e", "getWeightRows(uint16,uint16,uint16)", {"netuid": p.uint16, "fromUid": p.uint16, "count": p.uint16}, {"uids": p.array(p.array(p.uint16)), "values": p.array(p.array(p.uint16))}),
     getWeights: viewFun("0x95675a5d", "getWeights(uint16,uint16)", {"netuid": p.uint16, "uid": p.uint16}, {"uids": p.array(p.uint16), "values": p.array(p.uint16)}),
     grantRole: fun("0x2f2ff15d", "grantRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, ),
     hasRole: viewFun("0x91d14854", "hasRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, p.bool),
@@ -119,6 +120,10 @@ export class Contract extends ContractBase {
 
     getSubnet(netuid: GetSubnetParams["netuid"]) {
         return this.eth_call(functions.getSubnet, {netuid})
+    }
+
+    getWeightRows(netuid: GetWeightRowsParams["netuid"], fromUid: GetWeightRowsParams["fromUid"], count: GetWeightRowsParams["count"]) {
+        return this.eth_call(functions.getWeightRows, {netuid, fromUid, count})
     }
 
     getWeights(netuid: GetWeightsParams["netuid"], uid: GetWeightsParams["uid"]) {
@@ -250,6 +255,9 @@ export type GetRoleAdminReturn = FunctionReturn<typeof functions.getRoleAdmin>
 
 export type GetSubnetParams = FunctionArguments<typeof functions.getSubnet>
 export type GetSubnetReturn = FunctionReturn<typeof functions.getSubnet>
+
+export type GetWeightRowsParams = FunctionArguments<typeof functions.getWeightRows>
+export type GetWeightRowsReturn = FunctionReturn<typeof functions.getWeightRows>
 
 export type GetWeightsParams = FunctionArguments<typeof functions.getWeights>
 export type GetWeightsReturn = FunctionReturn<typeof functions.getWeights>

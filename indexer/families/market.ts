@@ -388,7 +388,6 @@ export function applyMarket(state: BatchState, e: MarketEvent): void {
         epoch = new MarketEpoch({
           id,
           market,
-          marketId: market.marketId,
           epoch: Number(e.epoch),
           emission: 0n,
           workApproved: 0n,

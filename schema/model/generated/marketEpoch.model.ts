@@ -5,7 +5,7 @@ import {Market} from "./market.model"
 /**
  * A market's closed epoch: the provider emission it minted.
  */
-@Index_(["marketId", "epoch"], {unique: true})
+@Index_(["market", "epoch"], {unique: true})
 @Entity_()
 export class MarketEpoch {
     constructor(props?: Partial<MarketEpoch>) {
@@ -18,12 +18,8 @@ export class MarketEpoch {
     @PrimaryColumn_()
     id!: string
 
-    @Index_()
     @ManyToOne_(() => Market, {nullable: true})
     market!: Market
-
-    @IntColumn_({nullable: false})
-    marketId!: number
 
     @IntColumn_({nullable: false})
     epoch!: number
