@@ -47,7 +47,10 @@ async function countEvents(url: string, schema: string): Promise<number> {
 /** The biggest profile in the folder is the worker's (the supervisor mostly waits). */
 function printProfile(dir: string): void {
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-  if (files.length === 0) return console.log(`cpu profile: none written to ${dir}`);
+  if (files.length === 0) {
+    console.log(`cpu profile: none written to ${dir}`);
+    return;
+  }
   const biggest = files.map((f) => path.join(dir, f)).sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0]!;
   const s = summarizeProfile(biggest);
   console.log(`cpu profile of the worker (${biggest}, ${s.totalMs.toFixed(0)} ms), self time:`);

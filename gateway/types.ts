@@ -93,7 +93,10 @@ function buildEntityTypes(spec: EntitySpec): EntityTypes {
     // Lazy: the related entity's Where may be built after this one (and Job ↔ JobEvent refer both ways).
     const target = f.relation;
     if (target && f.filterable !== false) {
-      Field(() => TYPES[target].where, { nullable: true, description: `Rows whose ${name} matches this filter` })(where.prototype, `${name}_`);
+      Field(() => TYPES[target].where, { nullable: true, description: `Rows whose ${name} matches this filter` })(
+        where.prototype,
+        `${name}_`,
+      );
     }
   }
   Field(() => [where], { nullable: true, description: 'Every condition must hold' })(where.prototype, 'and');
