@@ -10,9 +10,9 @@ import {
   http,
   keccak256,
   maxUint256,
+  type PublicClient,
   parseEventLogs,
   parseGwei,
-  type PublicClient,
   toHex,
 } from 'viem';
 import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
@@ -129,7 +129,12 @@ describe(`compute market at scale (${PROVIDERS} providers in one epoch)`, () => 
         gas: 16_000_000n,
       })),
     );
-    const totals = { workEmission: 1_000n * GRID, workApproved: totalWork, availabilityEmission: 100n * GRID, availableProviders: PROVIDERS };
+    const totals = {
+      workEmission: 1_000n * GRID,
+      workApproved: totalWork,
+      availabilityEmission: 100n * GRID,
+      availableProviders: PROVIDERS,
+    };
     const expected = providers.reduce((s, _, i) => {
       const r = epochReward(totals, { workApproved: work(i), available: true });
       return s + r.workReward + r.availabilityReward;

@@ -45,7 +45,8 @@ describe('compute market: lifecycle, BME and named errors', () => {
 
   const post = async (marketId: number, work: bigint, n: number, dl = deadline) =>
     only(await h.tx(sender, 'postJob', [marketId, spec(n), work, dl]), 'JobPosted').jobId;
-  const job = (id: bigint) => h.read<{ state: number; failures: number; provider: string; reviewDeadline: bigint; payment: bigint }>('getJob', [id]);
+  const job = (id: bigint) =>
+    h.read<{ state: number; failures: number; provider: string; reviewDeadline: bigint; payment: bigint }>('getJob', [id]);
 
   it('configures markets, each change as an event, and guards it', async () => {
     await h.fails(admin, 'setTreasury', ['0x0000000000000000000000000000000000000000'], 'ZeroAddress');
@@ -146,11 +147,7 @@ describe('compute market: lifecycle, BME and named errors', () => {
     await h.fails(other, 'approveJob', [jobId], 'NotReviewer');
     await h.fails(big, 'rejectJob', [jobId], 'NotReviewer');
     await h.fails(other, 'settleExpiredReview', [jobId], 'ReviewWindowOpen');
-    const [supply, treasuryBal, marketBal] = await Promise.all([
-      h.supply(),
-      h.balance(treasury.address),
-      h.balance(h.d.contracts.market),
-    ]);
+    const [supply, treasuryBal, marketBal] = await Promise.all([h.supply(), h.balance(treasury.address), h.balance(h.d.contracts.market)]);
     const events = await h.tx(sender, 'approveJob', [jobId]);
     const { burned, fee } = splitPayment(payment);
     expect(only(events, 'JobApproved')).toEqual({ jobId, by: sender.address, automatic: false });
@@ -309,7 +306,12 @@ describe('compute market: lifecycle, BME and named errors', () => {
     });
     // Closing mints nothing; claims do.
     expect(await h.supply()).toBe(supplyBefore);
-    const totals = { workEmission: WORK_EMISSION, workApproved: 6_000n, availabilityEmission: AVAILABILITY_EMISSION, availableProviders: 1 };
+    const totals = {
+      workEmission: WORK_EMISSION,
+      workApproved: 6_000n,
+      availabilityEmission: AVAILABILITY_EMISSION,
+      availableProviders: 1,
+    };
     const bigReward = epochReward(totals, { workApproved: 4_000n, available: true });
     const smallReward = epochReward(totals, { workApproved: 2_000n, available: false });
     expect(bigReward).toEqual({ workReward: (WORK_EMISSION * 2n) / 3n, availabilityReward: AVAILABILITY_EMISSION });

@@ -91,10 +91,20 @@ describe('simulator on a devnet', () => {
     expect(await client.readContract({ ...market, functionName: 'providerCount' })).toBe(m.providers.size);
     expect(await client.readContract({ ...market, functionName: 'jobCount' })).toBe(BigInt(m.jobs.length));
     expect(await client.readContract({ ...market, functionName: 'escrowed' })).toBe(m.escrowed);
-    for (const state of [JobState.None, JobState.Posted, JobState.Claimed, JobState.Completed]) {
+    for (let state = JobState.None; state <= JobState.Expired; state++) {
       expect(await client.readContract({ ...market, functionName: 'jobsInState', args: [state] })).toBe(BigInt(m.jobsInState[state]));
     }
-    expect(m.jobsInState[JobState.Completed]).toBeGreaterThan(0);
+    // Review, refunds and BME: approvals (by senders and by expired review), rejections back to the
+    // queue, cancellations, expiries, closed market epochs and their rewards.
+    for (const state of [JobState.Approved, JobState.Cancelled, JobState.Expired]) expect(m.jobsInState[state]).toBeGreaterThan(0);
+    expect(m.jobs.some((j) => j.failures > 0)).toBe(true);
+    const [burned, fees, refunded, rewardsMinted] = await Promise.all(
+      (['totalBurned', 'totalFees', 'totalRefunded', 'totalRewardsMinted'] as const).map((f) =>
+        client.readContract({ ...market, functionName: f }),
+      ),
+    );
+    expect({ burned, fees, refunded, rewardsMinted }).toEqual(m.bme);
+    expect(rewardsMinted).toBeGreaterThan(0n);
 
     for (const [who, balance] of m.balances) {
       expect(

@@ -4,6 +4,17 @@
  * integration test can compare the model with the chain's views. Pure: no I/O.
  */
 import type { Address, Hex } from 'viem';
+import {
+  applyMarketAction,
+  type BmeTotals,
+  type ChainClock,
+  createBmeTotals,
+  createClock,
+  type EpochModel,
+  landing,
+  MARKET_DEFAULTS,
+  type MarketAction,
+} from './market-model';
 
 export const TOKEN = 10n ** 18n;
 /** Mirrors ComputeMarket.PAYMENT_SCALE: 1e18 token decimals / 1e3 work-unit thousandths. */
@@ -51,7 +62,9 @@ export type Action =
       payment: bigint;
     }
   | { type: 'claimJob'; from: Address; jobId: bigint }
-  | { type: 'completeJob'; from: Address; jobId: bigint; resultHash: Hex; workUnits: bigint };
+  /** resultGood: hidden truth (not sent), what a diligent sender finds when it reviews the result. */
+  | { type: 'completeJob'; from: Address; jobId: bigint; resultHash: Hex; workUnits: bigint; resultGood?: boolean }
+  | MarketAction;
 
 export interface SubnetModel {
   netuid: number;
@@ -68,11 +81,22 @@ export interface MarketModel {
   tier: number;
   name: string;
   usdPerUnit: bigint;
+  minVramGb: number;
+  reviewWindow: number;
+  epochBlocks: number;
+  workEmission: bigint;
+  availabilityEmission: bigint;
+  /** The open epoch, and the latest block it can have started at. */
+  epoch: number;
+  epochStartHi: number;
+  /** Epochs not yet fully paid out. */
+  epochs: Map<number, EpochModel>;
 }
 
 export interface ProviderModel {
   address: Address;
   tier: number;
+  vramGb: number;
   /** The job it is working on, if any. */
   activeJob?: bigint;
 }
@@ -86,6 +110,14 @@ export interface JobModel {
   payment: bigint;
   provider?: Address;
   claimedRound?: number;
+  deadline: bigint;
+  postedRound: number;
+  failures: number;
+  workUnits?: bigint;
+  resultGood?: boolean;
+  /** Bounds of the block from which the completed work auto-approves. */
+  reviewEndLo?: number;
+  reviewEndHi?: number;
 }
 
 export interface SimModel {
@@ -110,6 +142,11 @@ export interface SimModel {
   /** Indexed by JobState. */
   jobsInState: number[];
   escrowed: bigint;
+  /** The chain's head as the simulator last read it; bounds where this round's transactions land. */
+  clock: ChainClock;
+  /** Receives the market's fees (the deployer, unless changed). */
+  treasury?: Address;
+  bme: BmeTotals;
 }
 
 export class ModelError extends Error {
@@ -141,6 +178,8 @@ export function createModel(params: {
     jobs: [],
     jobsInState: [0, 0, 0, 0, 0, 0, 0, 0],
     escrowed: 0n,
+    clock: createClock(0n),
+    bme: createBmeTotals(),
   };
 }
 
@@ -155,14 +194,14 @@ export function quotePayment(workEstimate: bigint, usdPerUnit: bigint, usdPerTok
 
 export const balanceOf = (m: SimModel, who: Address) => m.balances.get(who) ?? 0n;
 
-function debit(m: SimModel, who: Address, amount: bigint, spender: Spender | null) {
+export function debit(m: SimModel, who: Address, amount: bigint, spender: Spender | null) {
   const bal = balanceOf(m, who);
   if (bal < amount) throw new ModelError(`${who} has ${bal} wei of token, needs ${amount}`);
   if (spender && !m.approvals.has(`${who}:${spender}`)) throw new ModelError(`${who} has not approved the ${spender}`);
   m.balances.set(who, bal - amount);
 }
 
-const credit = (m: SimModel, who: Address, amount: bigint) => m.balances.set(who, balanceOf(m, who) + amount);
+export const credit = (m: SimModel, who: Address, amount: bigint) => m.balances.set(who, balanceOf(m, who) + amount);
 
 export function findJob(m: SimModel, jobId: bigint): JobModel {
   const job = m.jobs[Number(jobId) - 1];
@@ -170,7 +209,7 @@ export function findJob(m: SimModel, jobId: bigint): JobModel {
   return job;
 }
 
-function moveJob(m: SimModel, job: JobModel, to: JobState) {
+export function moveJob(m: SimModel, job: JobModel, to: JobState) {
   m.jobsInState[job.state]--;
   m.jobsInState[to]++;
   job.state = to;
@@ -178,6 +217,7 @@ function moveJob(m: SimModel, job: JobModel, to: JobState) {
 
 /** Applies one action to the model, as the contract would, or throws ModelError where it would revert. */
 export function applyAction(m: SimModel, a: Action): void {
+  m.clock.txs++; // every action is one transaction of the round: see landing()
   switch (a.type) {
     case 'mint':
       credit(m, a.to, a.amount);
@@ -186,7 +226,17 @@ export function applyAction(m: SimModel, a: Action): void {
       m.approvals.add(`${a.from}:${a.spender}`);
       return;
     case 'createMarket':
-      m.markets.push({ id: m.markets.length + 1, kind: a.kind, tier: a.tier, name: a.name, usdPerUnit: a.usdPerUnit });
+      m.markets.push({
+        id: m.markets.length + 1,
+        kind: a.kind,
+        tier: a.tier,
+        name: a.name,
+        usdPerUnit: a.usdPerUnit,
+        ...MARKET_DEFAULTS,
+        epoch: 0,
+        epochStartHi: landing(m).hi,
+        epochs: new Map(),
+      });
       return;
     case 'registerSubnet':
       debit(m, a.from, m.registrationCost, 'registry');
@@ -226,7 +276,7 @@ export function applyAction(m: SimModel, a: Action): void {
     }
     case 'registerProvider':
       if (m.providers.has(a.from)) throw new ModelError(`provider ${a.from} already registered`);
-      m.providers.set(a.from, { address: a.from, tier: a.tier });
+      m.providers.set(a.from, { address: a.from, tier: a.tier, vramGb: a.vramGb });
       return;
     case 'postJob': {
       const market = m.markets[a.marketId - 1];
@@ -234,9 +284,20 @@ export function applyAction(m: SimModel, a: Action): void {
       const payment = quotePayment(a.workEstimate, market.usdPerUnit, m.usdPerToken);
       if (payment !== a.payment) throw new ModelError(`job payment ${a.payment} != quote ${payment}`);
       if (a.jobId !== BigInt(m.jobs.length + 1)) throw new ModelError(`job id ${a.jobId} out of sequence`);
+      if (a.deadline <= landing(m).tsHi) throw new ModelError(`job ${a.jobId}'s deadline may pass before it is posted`);
       debit(m, a.from, payment, 'market');
       m.escrowed += payment;
-      m.jobs.push({ id: a.jobId, marketId: a.marketId, sender: a.from, state: JobState.Posted, workEstimate: a.workEstimate, payment });
+      m.jobs.push({
+        id: a.jobId,
+        marketId: a.marketId,
+        sender: a.from,
+        state: JobState.Posted,
+        workEstimate: a.workEstimate,
+        payment,
+        deadline: a.deadline,
+        postedRound: m.round,
+        failures: 0,
+      });
       m.jobsInState[JobState.Posted]++;
       return;
     }
@@ -246,7 +307,9 @@ export function applyAction(m: SimModel, a: Action): void {
       if (!p) throw new ModelError(`provider ${a.from} not registered`);
       if (p.activeJob !== undefined) throw new ModelError(`provider ${a.from} is busy with job ${p.activeJob}`);
       if (job.state !== JobState.Posted) throw new ModelError(`job ${a.jobId} is not open`);
-      if (p.tier < m.markets[job.marketId - 1]!.tier) throw new ModelError(`provider tier too low for job ${a.jobId}`);
+      const market = m.markets[job.marketId - 1]!;
+      if (p.tier < market.tier || p.vramGb < market.minVramGb) throw new ModelError(`provider not qualified for job ${a.jobId}`);
+      if (job.deadline <= landing(m).tsHi) throw new ModelError(`job ${a.jobId}'s deadline may pass before it is claimed`);
       job.provider = a.from;
       job.claimedRound = m.round;
       p.activeJob = a.jobId;
@@ -257,10 +320,22 @@ export function applyAction(m: SimModel, a: Action): void {
       const job = findJob(m, a.jobId);
       if (job.state !== JobState.Claimed || job.provider !== a.from) throw new ModelError(`job ${a.jobId} not claimed by ${a.from}`);
       if (a.workUnits <= 0n) throw new ModelError('zero work');
+      const land = landing(m);
+      if (job.deadline <= land.tsHi) throw new ModelError(`job ${a.jobId}'s deadline may pass before it is completed`);
+      const { reviewWindow } = m.markets[job.marketId - 1]!;
+      Object.assign(job, {
+        workUnits: a.workUnits,
+        resultGood: a.resultGood ?? true,
+        reviewEndLo: land.lo + reviewWindow,
+        reviewEndHi: land.hi + reviewWindow,
+      });
       m.providers.get(a.from)!.activeJob = undefined;
       moveJob(m, job, JobState.Completed);
       return;
     }
+    default:
+      applyMarketAction(m, a);
+      return;
   }
 }
 

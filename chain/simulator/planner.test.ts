@@ -1,7 +1,8 @@
 import type { Address } from 'viem';
 import { buildActors, sendingActors } from './actors';
+import { advanceClock } from './market-planner';
 import { type Action, applyAction, createModel, JobState, ModelError, quotePayment, TOKEN } from './model';
-import { type PlanContext, planRound, planSetup } from './planner';
+import { type PlanContext, planRound, planSetup, virtualTime } from './planner';
 import { presets } from './presets';
 import { createRng } from './prng';
 
@@ -56,13 +57,36 @@ describe('planner', () => {
         expect(a.from === DEPLOYER || senders.has(a.from)).toBe(true);
       }
     }
-    for (const t of ['registerNeuron', 'addStake', 'removeStake', 'registerProvider', 'postJob', 'claimJob', 'completeJob']) {
+    for (const t of [
+      'registerNeuron',
+      'addStake',
+      'removeStake',
+      'registerProvider',
+      'postJob',
+      'claimJob',
+      'completeJob',
+      'heartbeat',
+      'approveJob',
+      'rejectJob',
+      'cancelJob',
+      'settleExpiredReviews',
+      'expireJobs',
+      'closeDueEpochs',
+      'claimRewardsFor',
+    ]) {
       expect(seen).toContain(t);
     }
     // Replaying every action on a fresh model reproduces the same state, i.e. none was invalid.
     const replay = createModel({ registrationCost: 100n * TOKEN, usdPerToken: 25_000_000n });
     for (const batch of planSetup(replay, ctx)) void batch;
-    for (const round of perRound) for (const a of round) applyAction(replay, a);
+    // The clock advances as planRound advances it, so that time- and block-bound actions replay.
+    for (const [i, round] of perRound.entries()) {
+      replay.round = i + 1;
+      for (const a of round) applyAction(replay, a);
+      advanceClock(replay, virtualTime(i + 2));
+    }
+    expect(replay.escrowed).toBe(model.escrowed);
+    expect(replay.bme).toEqual(model.bme);
     expect(replay.totalStake).toBe(model.totalStake);
     expect(replay.jobsInState).toEqual(model.jobsInState);
 

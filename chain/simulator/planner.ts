@@ -5,7 +5,8 @@
  */
 import { type Address, type Hex, keccak256, toHex } from 'viem';
 import type { Actor, SimActors } from './actors';
-import { type Action, applyAction, balanceOf, findJob, JobKind, JobState, quotePayment, type SimModel, TOKEN } from './model';
+import { advanceClock, planKeeper, planMarketSetup, planProviderTurn, planSenderReview } from './market-planner';
+import { type Action, applyAction, balanceOf, JobKind, JobState, quotePayment, type SimModel, TOKEN } from './model';
 import type { SimPreset } from './presets';
 import type { Rng } from './prng';
 
@@ -18,8 +19,12 @@ export interface PlanContext {
 
 /** Job deadlines use a virtual clock, not block time, so that they are the same on every run. */
 export const SIM_TIME_ORIGIN = 2_000_000_000n; // 2033-05-18
-const SECONDS_PER_ROUND = 60n;
+export const SECONDS_PER_ROUND = 60n;
 const JOB_TTL_SECONDS = 7n * 24n * 3600n;
+/** Some senders want results soon: their jobs expire if nobody finishes them in a few rounds. */
+const SHORT_TTL_SHARE = 0.3;
+/** Round r starts at this time on the virtual clock (the simulator moves the chain's clock there). */
+export const virtualTime = (round: number) => SIM_TIME_ORIGIN + BigInt(round) * SECONDS_PER_ROUND;
 
 export interface MarketSpec {
   kind: JobKind;
@@ -68,6 +73,7 @@ export function planSetup(m: SimModel, ctx: PlanContext): Action[][] {
     const name = i < MARKET_SPECS.length ? s.name : `${s.name}-${Math.floor(i / MARKET_SPECS.length) + 1}`;
     push(m, first, { type: 'createMarket', from: deployer, kind: s.kind, tier: s.tier, name, usdPerUnit: s.usdPerUnit });
   }
+  planMarketSetup(m, preset, deployer, (a) => push(m, first, a));
   const fund = (to: Actor, whole: bigint) => push(m, first, { type: 'mint', from: deployer, to: to.address, amount: whole * TOKEN });
   for (const o of actors.subnetOwners) {
     push(m, first, { type: 'mint', from: deployer, to: o.address, amount: m.registrationCost });
@@ -96,6 +102,7 @@ export function planRound(m: SimModel, ctx: PlanContext, rng: Rng): Action[] {
   m.round++;
   const { preset, actors, seed, deployer } = ctx;
   const out: Action[] = [];
+  planKeeper(m, deployer, (a) => push(m, out, a));
 
   // Registered neurons, fixed for the round's stake choices (a neuron registered this round can
   // only receive stake from the next round on: its registration tx may not be mined yet).
@@ -153,27 +160,14 @@ export function planRound(m: SimModel, ctx: PlanContext, rng: Rng): Action[] {
         benchmarkScore: p.benchmarkScore,
         tier: p.gpu.tier,
       });
-    } else if (reg.activeJob !== undefined) {
-      const job = findJob(m, reg.activeJob);
-      const units = Number(job.workEstimate) / 1000;
-      const rounds = Math.min(4, Math.max(1, Math.ceil(units / (p.speed * 8))));
-      // Unreliable providers run late; rejections and reassignment arrive with review (later issue).
-      if (m.round - job.claimedRound! >= rounds && rng.chance(p.reliability)) {
-        const workUnits = BigInt(Math.max(1, Math.round(Number(job.workEstimate) * (0.8 + 0.4 * rng.float()))));
-        push(m, out, { type: 'completeJob', from: p.address, jobId: job.id, resultHash: resultHashOf(seed, job.id), workUnits });
-      }
     } else {
-      const eligible = open.filter((j) => m.markets[j.marketId - 1]!.tier <= reg.tier).slice(0, 3);
-      if (eligible.length > 0) {
-        const job = rng.pick(eligible);
-        push(m, out, { type: 'claimJob', from: p.address, jobId: job.id });
-        open = open.filter((j) => j !== job);
-      }
+      open = planProviderTurn(m, { seed, resultHashOf }, rng, p, reg, open, (a) => push(m, out, a));
     }
   }
 
   for (const s of actors.senders) {
     if (!rng.chance(preset.activity.sender) || m.markets.length === 0) continue;
+    if (planSenderReview(m, seed, rng, s.address, (a) => push(m, out, a))) continue;
     const market = rng.pick(m.markets);
     const [lo, hi] = marketSpec(market.id).work;
     const workEstimate = BigInt(rng.range(lo, hi));
@@ -186,7 +180,10 @@ export function planRound(m: SimModel, ctx: PlanContext, rng: Rng): Action[] {
       marketId: market.id,
       specHash: specHashOf(seed, jobId),
       workEstimate,
-      deadline: SIM_TIME_ORIGIN + BigInt(m.round) * SECONDS_PER_ROUND + JOB_TTL_SECONDS,
+      // From the later of the virtual and the chain's clock: a busy round can run the chain ahead.
+      deadline:
+        (m.clock.timestamp + 1n > virtualTime(m.round) ? m.clock.timestamp + 1n : virtualTime(m.round)) +
+        (rng.chance(SHORT_TTL_SHARE) ? BigInt(rng.range(3, 8)) * SECONDS_PER_ROUND : JOB_TTL_SECONDS),
       jobId,
       payment,
     });
@@ -199,5 +196,6 @@ export function planRound(m: SimModel, ctx: PlanContext, rng: Rng): Action[] {
   };
   for (const c of [...actors.coldkeys, ...actors.stakers]) topUp(c, preset.stakerFunding);
   for (const s of actors.senders) topUp(s, preset.senderFunding);
+  advanceClock(m, virtualTime(m.round + 1));
   return out;
 }

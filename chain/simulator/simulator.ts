@@ -24,7 +24,7 @@ import { SimulatorError } from '../errors';
 import { createKeeper } from '../keeper/keeper';
 import { buildActors, type SimActors, sendingActors } from './actors';
 import { type Action, createModel, creditEpoch, ModelError, type SimModel, type SubnetModel } from './model';
-import { type PlanContext, planRound, planSetup } from './planner';
+import { type PlanContext, planRound, planSetup, virtualTime } from './planner';
 import { type PresetName, presets, type SimPreset } from './presets';
 import { createRng, deriveSeed, type Rng } from './prng';
 import { planWeights, type SubnetChainView, type WeightsMemory } from './validators';
@@ -88,6 +88,17 @@ const GAS: Record<Action['type'], bigint> = {
   postJob: 400_000n,
   claimJob: 150_000n,
   completeJob: 150_000n,
+  setMarketParams: 150_000n,
+  setMarketRequirements: 100_000n,
+  heartbeat: 150_000n,
+  approveJob: 250_000n,
+  rejectJob: 200_000n,
+  cancelJob: 150_000n,
+  // Batches: market-planner.ts sizes them (about 80k gas per settled job, 40k per claimed reward).
+  settleExpiredReviews: 6_000_000n,
+  expireJobs: 4_000_000n,
+  closeDueEpochs: 1_500_000n,
+  claimRewardsFor: 8_000_000n,
 };
 const MAX_FEE = parseGwei('100');
 const PRIORITY_FEE = parseGwei('1');
@@ -175,6 +186,36 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
         return {
           to: market,
           data: encodeFunctionData({ abi: m, functionName: 'completeJob', args: [a.jobId, a.resultHash, a.workUnits] }),
+        };
+      case 'setMarketParams':
+        return {
+          to: market,
+          data: encodeFunctionData({
+            abi: m,
+            functionName: 'setMarketParams',
+            args: [a.marketId, BigInt(a.reviewWindow), BigInt(a.epochBlocks), a.workEmission, a.availabilityEmission],
+          }),
+        };
+      case 'setMarketRequirements':
+        return {
+          to: market,
+          data: encodeFunctionData({ abi: m, functionName: 'setMarketRequirements', args: [a.marketId, a.minVramGb] }),
+        };
+      case 'heartbeat':
+        return { to: market, data: encodeFunctionData({ abi: m, functionName: 'heartbeat', args: [a.marketId] }) };
+      case 'approveJob':
+      case 'rejectJob':
+      case 'cancelJob':
+        return { to: market, data: encodeFunctionData({ abi: m, functionName: a.type, args: [a.jobId] }) };
+      case 'settleExpiredReviews':
+      case 'expireJobs':
+        return { to: market, data: encodeFunctionData({ abi: m, functionName: a.type, args: [a.jobIds] }) };
+      case 'closeDueEpochs':
+        return { to: market, data: encodeFunctionData({ abi: m, functionName: 'closeDueEpochs', args: [a.marketIds] }) };
+      case 'claimRewardsFor':
+        return {
+          to: market,
+          data: encodeFunctionData({ abi: m, functionName: 'claimRewardsFor', args: [a.marketId, BigInt(a.epoch), a.providers] }),
         };
     }
   };
@@ -269,14 +310,33 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
     } catch (cause) {
       throw new SimulatorError(`funding actors with hardhat_setBalance failed (is ${params.rpcUrl} a Hardhat devnet?)`, { cause });
     }
+    await syncClock(0);
     const batches = plan(() => planSetup(model, ctx));
     for (const batch of batches) await execute(batch);
     isSetUp = true;
   };
 
+  /**
+   * Reads the head and moves the chain's clock to the round's virtual time (or one second past the
+   * head, if a busy round ran it ahead), so that job deadlines, set on the virtual clock, pass on
+   * chain when the model expects them to and the same seed gives the same transactions.
+   */
+  const syncClock = async (round: number): Promise<void> => {
+    const head = await client.getBlock({ blockTag: 'latest' });
+    const virtual = virtualTime(round);
+    let next = head.timestamp + 1n > virtual ? head.timestamp + 1n : virtual;
+    try {
+      await client.request({ method: 'evm_setNextBlockTimestamp' as 'eth_chainId', params: [toHex(next)] as never });
+    } catch {
+      next = head.timestamp + 1n; // not a Hardhat node: the model still holds, with later expiries
+    }
+    model.clock = { block: Number(head.number), timestamp: next - 1n, txs: 0 };
+  };
+
   const round = async (): Promise<{ txs: number }> => {
     if (!isSetUp) throw new SimulatorError('call setup() before round()');
     const views = await readWeightViews();
+    await syncClock(model.round + 1);
     const actions = plan(() => [...planRound(model, ctx, rng), ...planWeights(ctx, views, weightsRng, weightsMemory)]);
     await execute(actions);
     if (keeper) {
