@@ -4,6 +4,8 @@
  */
 
 export { computeMarketAbi, epochLedgerAbi, forwarderAbi, gridTokenAbi, subnetRegistryAbi } from './artifacts/abis';
+export type { EpochTotalsInput, PaymentSplit, ProviderEpochInput } from './bme';
+export { creditedWork, epochReward, splitPayment } from './bme';
 export type { DeployProtocolParameters } from './deploy';
 export { DEFAULT_REGISTRATION_COST, DEFAULT_USD_PER_TOKEN, deployProtocol, HARDHAT_ACCOUNT0_KEY, ROLES } from './deploy';
 export { COMPUTE_SUBNET_NAME, COMPUTE_SUBNET_TEMPO, HARDHAT_KEEPER_KEY, KEEPER_ROLE } from './deploy-ledger';

@@ -3,8 +3,7 @@
 // token supply change = minted - burned, escrow held = open jobs' payments, every job leaves escrow
 // exactly once, and every revert is one of the contract's named errors.
 import type { Address, PrivateKeyAccount } from 'viem';
-import { computeMarketAbi, JobState, ROLES } from '../chain';
-import { splitPayment } from '../chain/bme';
+import { computeMarketAbi, JobState, ROLES, splitPayment } from '../chain';
 import { createRng } from '../chain/simulator/prng';
 import { createMarketHarness, type MarketEvent, type MarketHarness } from './harness/market';
 

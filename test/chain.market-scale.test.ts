@@ -16,8 +16,16 @@ import {
   toHex,
 } from 'viem';
 import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
-import { computeMarketAbi, type Deployment, type Devnet, deployProtocol, gridTokenAbi, HARDHAT_ACCOUNT0_KEY, startDevnet } from '../chain';
-import { epochReward } from '../chain/bme';
+import {
+  computeMarketAbi,
+  type Deployment,
+  type Devnet,
+  deployProtocol,
+  epochReward,
+  gridTokenAbi,
+  HARDHAT_ACCOUNT0_KEY,
+  startDevnet,
+} from '../chain';
 
 const PROVIDERS = Number(process.env.MARKET_SCALE_PROVIDERS ?? 200);
 const CLAIM_CHUNK = 250;

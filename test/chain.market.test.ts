@@ -1,8 +1,7 @@
 // The compute market's lifecycle against a real devnet: configuration, qualification, review,
 // refunds and BME epochs, with the exact token flows of each step and every revert by its name.
 import type { PrivateKeyAccount } from 'viem';
-import { JobState, quotePayment, ROLES } from '../chain';
-import { epochReward, splitPayment } from '../chain/bme';
+import { epochReward, JobState, quotePayment, ROLES, splitPayment } from '../chain';
 import { createMarketHarness, type MarketHarness, only } from './harness/market';
 
 const GRID = 10n ** 18n;
