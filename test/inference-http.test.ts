@@ -11,7 +11,7 @@ import {
   type ProviderRow,
   silentLogger,
 } from '../inference';
-import { createTestDatabase, type TestDatabase } from './harness';
+import { createTestDatabase, insertRow, type TestDatabase } from './harness';
 
 const RELIABLE = '0x1111111111111111111111111111111111111111';
 const FLAKY = '0x2222222222222222222222222222222222222222';
@@ -65,38 +65,6 @@ async function seed(dbUrl: string): Promise<void> {
   } finally {
     await c.end();
   }
-}
-
-/**
- * Inserts one row, filling every NOT NULL column without a default that `values` leaves out with a
- * zero of its type: the indexer's schema grows columns these tests do not care about.
- */
-async function insertRow(c: Client, table: string, values: Record<string, unknown>): Promise<void> {
-  const { rows } = await c.query<{ column_name: string; data_type: string; udt_name: string }>(
-    `select column_name, data_type, udt_name from information_schema.columns
-      where table_schema = current_schema() and table_name = $1 and is_nullable = 'NO' and column_default is null`,
-    [table],
-  );
-  const row: Record<string, unknown> = {};
-  for (const col of rows) {
-    if (col.column_name in values) continue;
-    if (col.data_type === 'USER-DEFINED') {
-      const e = await c.query<{ label: string }>(
-        'select enumlabel as label from pg_enum e join pg_type t on t.oid = e.enumtypid where t.typname = $1 order by enumsortorder limit 1',
-        [col.udt_name],
-      );
-      row[col.column_name] = e.rows[0]?.label;
-    } else if (/timestamp|date/.test(col.data_type)) row[col.column_name] = new Date(0);
-    else if (col.data_type === 'boolean') row[col.column_name] = false;
-    else if (/char|text/.test(col.data_type)) row[col.column_name] = '';
-    else row[col.column_name] = 0;
-  }
-  Object.assign(row, values);
-  const cols = Object.keys(row);
-  await c.query(
-    `insert into "${table}" (${cols.map((k) => `"${k}"`).join(', ')}) values (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
-    Object.values(row),
-  );
 }
 
 function expectedRow(s: Seed): ProviderRow {

@@ -19,7 +19,7 @@ import {
 } from '../inference';
 import { buildLogisticOnnx } from '../inference/model/build-onnx';
 import { buildProviderReputationManifest } from '../inference/model/provider-reputation';
-import { createTestDatabase, type TestDatabase } from './harness';
+import { createTestDatabase, insertRow, type TestDatabase } from './harness';
 
 const ROOT = path.resolve(__dirname, '..');
 const ALT = 'provider-reputation-alt';
@@ -61,38 +61,6 @@ beforeAll(async () => {
   }
 });
 afterAll(() => db?.drop());
-
-/**
- * Inserts one row, filling every NOT NULL column without a default that `values` leaves out with a
- * zero of its type: the indexer's schema grows columns these tests do not care about.
- */
-async function insertRow(c: Client, table: string, values: Record<string, unknown>): Promise<void> {
-  const { rows } = await c.query<{ column_name: string; data_type: string; udt_name: string }>(
-    `select column_name, data_type, udt_name from information_schema.columns
-      where table_schema = current_schema() and table_name = $1 and is_nullable = 'NO' and column_default is null`,
-    [table],
-  );
-  const row: Record<string, unknown> = {};
-  for (const col of rows) {
-    if (col.column_name in values) continue;
-    if (col.data_type === 'USER-DEFINED') {
-      const e = await c.query<{ label: string }>(
-        'select enumlabel as label from pg_enum e join pg_type t on t.oid = e.enumtypid where t.typname = $1 order by enumsortorder limit 1',
-        [col.udt_name],
-      );
-      row[col.column_name] = e.rows[0]?.label;
-    } else if (/timestamp|date/.test(col.data_type)) row[col.column_name] = new Date(0);
-    else if (col.data_type === 'boolean') row[col.column_name] = false;
-    else if (/char|text/.test(col.data_type)) row[col.column_name] = '';
-    else row[col.column_name] = 0;
-  }
-  Object.assign(row, values);
-  const cols = Object.keys(row);
-  await c.query(
-    `insert into "${table}" (${cols.map((k) => `"${k}"`).join(', ')}) values (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
-    Object.values(row),
-  );
-}
 
 beforeEach(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'inference-models-'));

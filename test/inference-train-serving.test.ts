@@ -7,34 +7,11 @@ import { Client } from 'pg';
 import { createInferenceService, DEFAULT_MODEL_DIR, silentLogger } from '../inference';
 import { buildHistoryFeatureRows } from '../inference/features/provider-history';
 import { TRAINED_FEATURES } from '../inference/training/train';
-import { createTestDatabase, type TestDatabase } from './harness';
+import { createTestDatabase, insertRow, type TestDatabase } from './harness';
 
 const P = '0x00000000000000000000000000000000000000aa';
 let db: TestDatabase;
 let tmp: string;
-
-async function insertRow(c: Client, table: string, values: Record<string, unknown>): Promise<void> {
-  const { rows } = await c.query<{ column_name: string; data_type: string; udt_name: string }>(
-    `select column_name, data_type, udt_name from information_schema.columns
-      where table_schema = current_schema() and table_name = $1 and is_nullable = 'NO' and column_default is null`,
-    [table],
-  );
-  const row: Record<string, unknown> = {};
-  for (const col of rows) {
-    if (col.column_name in values) continue;
-    if (col.data_type === 'USER-DEFINED') row[col.column_name] = null;
-    else if (/timestamp|date/.test(col.data_type)) row[col.column_name] = new Date(0);
-    else if (col.data_type === 'boolean') row[col.column_name] = false;
-    else if (/char|text/.test(col.data_type)) row[col.column_name] = '';
-    else row[col.column_name] = 0;
-  }
-  Object.assign(row, values);
-  const cols = Object.keys(row);
-  await c.query(
-    `insert into "${table}" (${cols.map((k) => `"${k}"`).join(', ')}) values (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
-    Object.values(row),
-  );
-}
 
 beforeAll(async () => {
   db = await createTestDatabase();
