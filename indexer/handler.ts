@@ -1,6 +1,6 @@
 // Composes the handler families into the batch handler: decode every log of the batch, load what the
 // batch touches (one query per entity type), apply the events in chain order, write once per type.
-import { applyChainEvent, buildEventDecoders, decodeChainEvent } from './families/events';
+import { applyChainEvent, buildEventDecoders, type DecodedLog, decodeLog, toChainEvent } from './families/events';
 import { applyLedger, decodeLedger, prefetchLedger } from './families/ledger';
 import { applyMarket, decodeMarket, prefetchMarket } from './families/market';
 import { applyRegistry, decodeRegistry, prefetchRegistry } from './families/registry';
@@ -29,26 +29,25 @@ export interface BatchStats {
 
 /** A handler family: its events, what they need loaded, and how they change the state. */
 interface Family<E> {
-  decode(block: Block, log: Log): E | undefined;
+  decode(d: DecodedLog, block: Block, log: Log): E | undefined;
   prefetch(ctx: ProcessorContext, state: BatchState, events: E[]): Promise<void>;
   apply(state: BatchState, event: E): void;
 }
 
-function families(c: IndexedContracts) {
-  return [
-    { decode: (b, l) => decodeToken(c.token, b, l), prefetch: prefetchToken, apply: applyToken },
-    { decode: (b, l) => decodeRegistry(c.registry, b, l), prefetch: prefetchRegistry, apply: applyRegistry },
-    { decode: (b, l) => decodeLedger(c.ledger, b, l), prefetch: prefetchLedger, apply: applyLedger },
-    { decode: (b, l) => decodeMarket(c.market, b, l), prefetch: prefetchMarket, apply: applyMarket },
-  ] as Family<unknown>[];
-}
+/** Each family picks its own contract's events from the logs decoded once (families/events.ts). */
+const FAMILIES = [
+  { decode: decodeToken, prefetch: prefetchToken, apply: applyToken },
+  { decode: decodeRegistry, prefetch: prefetchRegistry, apply: applyRegistry },
+  { decode: decodeLedger, prefetch: prefetchLedger, apply: applyLedger },
+  { decode: decodeMarket, prefetch: prefetchMarket, apply: applyMarket },
+] as Family<unknown>[];
 
 export function setupFamilies(p: Processor, contracts: IndexedContracts): void {
   p.addLog({ address: Object.values(contracts).map((a) => a.toLowerCase()) });
 }
 
 export function createBatchHandler(contracts: IndexedContracts, onBatch?: (s: BatchStats) => void) {
-  const fams = families(contracts);
+  const fams = FAMILIES;
   const decoders = buildEventDecoders(contracts);
   return async (ctx: ProcessorContext): Promise<void> => {
     const t0 = performance.now();
@@ -59,12 +58,12 @@ export function createBatchHandler(contracts: IndexedContracts, onBatch?: (s: Ba
     for (const block of ctx.blocks) {
       for (const log of block.logs) {
         try {
-          const chainEvent = decodeChainEvent(decoders, block.header, log);
-          if (!chainEvent) continue;
+          const decoded = decodeLog(decoders, log);
+          if (!decoded) continue;
           events++;
-          applyChainEvent(state, chainEvent);
+          applyChainEvent(state, toChainEvent(decoded, block.header, log));
           for (let f = 0; f < fams.length; f++) {
-            const e = fams[f].decode(block.header, log);
+            const e = fams[f].decode(decoded, block.header, log);
             if (e === undefined) continue;
             perFamily[f].push(e);
             ordered.push({ family: f, e });

@@ -38,21 +38,33 @@ export function buildEventDecoders(contracts: Record<string, string>): EventDeco
   return { byAddress };
 }
 
-/** A ChainEvent for this log, or undefined when it is not one of our contracts' known events. */
-export function decodeChainEvent(decoders: EventDecoders, block: Block, log: Log): ChainEvent | undefined {
+/** A log of one of our contracts, decoded once by its ABI; the families read `args` from here. */
+export interface DecodedLog {
+  /** the deployment's role of the contract: token, forwarder, registry, ledger, market */
+  contract: string;
+  name: string;
+  args: Record<string, unknown>;
+}
+
+/** Decodes the log, or undefined when it is not one of our contracts' known events. */
+export function decodeLog(decoders: EventDecoders, log: Log): DecodedLog | undefined {
   const c = decoders.byAddress.get(log.address);
   const ev = c?.topics.get(log.topics[0]);
   if (!c || !ev) return undefined;
+  return { contract: c.contract, name: ev.name, args: ev.decoder.decode(log) };
+}
+
+export function toChainEvent(d: DecodedLog, block: Block, log: Log): ChainEvent {
   return new ChainEvent({
     id: log.id,
-    contract: c.contract,
+    contract: d.contract,
     address: log.address,
-    name: ev.name,
+    name: d.name,
     blockNumber: block.height,
     timestamp: new Date(block.timestamp),
     txHash: log.transactionHash,
     logIndex: log.logIndex,
-    args: toJson(ev.decoder.decode(log)),
+    args: toJson(d.args),
   });
 }
 

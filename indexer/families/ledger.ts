@@ -1,13 +1,12 @@
 // Epoch results: the EpochLedger's events, as the keeper posted them (Yuma outputs and emission).
 import { NeuronEpoch, SubnetEpoch } from '../../schema';
-import { events } from '../abi/EpochLedger';
+import type { events } from '../abi/EpochLedger';
 import type { Block, Log, ProcessorContext } from '../processor';
 import type { BatchState } from '../state';
+import type { DecodedLog } from './events';
 import { type EventMeta, eventMeta } from './meta';
 
 type Decoded<K extends keyof typeof events> = ReturnType<(typeof events)[K]['decode']>;
-type Handled = 'EpochFinalized' | 'NeuronEpoch';
-const TOPICS: Record<string, Handled> = { [events.EpochFinalized.topic]: 'EpochFinalized', [events.NeuronEpoch.topic]: 'NeuronEpoch' };
 
 /** EpochFinalized's own `block` (the epoch's block) is renamed epochBlock: `block` is where the log is. */
 export type LedgerEvent = EventMeta &
@@ -16,14 +15,13 @@ export type LedgerEvent = EventMeta &
     | ({ event: 'NeuronEpoch' } & Decoded<'NeuronEpoch'>)
   );
 
-export function decodeLedger(address: string | undefined, block: Block, log: Log): LedgerEvent | undefined {
-  if (!address || log.address !== address.toLowerCase()) return undefined;
-  const kind = TOPICS[log.topics[0]];
-  if (kind === 'EpochFinalized') {
-    const { block: epochBlock, ...rest } = events.EpochFinalized.decode(log);
-    return { event: kind, ...rest, ...eventMeta(block, log), epochBlock };
+export function decodeLedger(d: DecodedLog, block: Block, log: Log): LedgerEvent | undefined {
+  if (d.contract !== 'ledger') return undefined;
+  if (d.name === 'EpochFinalized') {
+    const { block: epochBlock, ...rest } = d.args as Decoded<'EpochFinalized'>;
+    return { event: d.name, ...rest, ...eventMeta(block, log), epochBlock };
   }
-  if (kind === 'NeuronEpoch') return { event: kind, ...eventMeta(block, log), ...events.NeuronEpoch.decode(log) };
+  if (d.name === 'NeuronEpoch') return { event: d.name, ...eventMeta(block, log), ...(d.args as Decoded<'NeuronEpoch'>) };
   return undefined;
 }
 

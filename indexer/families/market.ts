@@ -13,9 +13,10 @@ import {
   ProviderEpoch,
   StatPeriod,
 } from '../../schema';
-import { events } from '../abi/ComputeMarket';
+import type { events } from '../abi/ComputeMarket';
 import type { Block, Log, ProcessorContext } from '../processor';
 import type { BatchState } from '../state';
+import type { DecodedLog } from './events';
 import { type EventMeta, eventMeta } from './meta';
 
 type Decoded<K extends keyof typeof events> = ReturnType<(typeof events)[K]['decode']>;
@@ -44,7 +45,7 @@ const HANDLED = [
   'ProviderRewarded',
 ] as const;
 type Handled = (typeof HANDLED)[number];
-const TOPICS = Object.fromEntries(HANDLED.map((name) => [events[name].topic, name])) as Record<string, Handled>;
+const HANDLED_NAMES = new Set<string>(HANDLED);
 
 export type MarketEvent = EventMeta & { [K in Handled]: { event: K } & Decoded<K> }[Handled];
 
@@ -53,11 +54,9 @@ const MARKET_KINDS = [MarketKind.RENDER, MarketKind.INFERENCE, MarketKind.TRAINI
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-export function decodeMarket(address: string, block: Block, log: Log): MarketEvent | undefined {
-  if (log.address !== address.toLowerCase()) return undefined;
-  const kind = TOPICS[log.topics[0]];
-  if (!kind) return undefined;
-  return { event: kind, ...eventMeta(block, log), ...events[kind].decode(log) } as MarketEvent;
+export function decodeMarket(d: DecodedLog, block: Block, log: Log): MarketEvent | undefined {
+  if (d.contract !== 'market' || !HANDLED_NAMES.has(d.name)) return undefined;
+  return { event: d.name, ...eventMeta(block, log), ...d.args } as MarketEvent;
 }
 
 const jobId = (e: { jobId: bigint }) => e.jobId.toString();

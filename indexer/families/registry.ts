@@ -1,8 +1,9 @@
 // Subnets, neurons, stake and weights: the SubnetRegistry's events.
 import { Neuron, StakeEvent, StakeEventKind, StakePosition, Subnet, Weights } from '../../schema';
-import { events } from '../abi/SubnetRegistry';
+import type { events } from '../abi/SubnetRegistry';
 import type { Block, Log, ProcessorContext } from '../processor';
 import type { BatchState } from '../state';
+import type { DecodedLog } from './events';
 import { type EventMeta, eventMeta } from './meta';
 
 type Decoded<K extends keyof typeof events> = ReturnType<(typeof events)[K]['decode']>;
@@ -25,17 +26,15 @@ const HANDLED: Handled[] = [
   'WeightsSet',
   'ComputeSubnetSet',
 ];
-const TOPICS = Object.fromEntries(HANDLED.map((name) => [events[name].topic, name])) as Record<string, Handled>;
+const HANDLED_NAMES = new Set<string>(HANDLED);
 
 export type RegistryEvent = EventMeta & { [K in Handled]: { event: K } & Decoded<K> }[Handled];
 export type Hyperparameters = Decoded<'HyperparametersSet'>['hyperparameters'];
 
-export function decodeRegistry(address: string, block: Block, log: Log): RegistryEvent | undefined {
-  if (log.address !== address.toLowerCase()) return undefined;
-  const kind = TOPICS[log.topics[0]];
-  if (!kind) return undefined;
-  // The union above is exactly what each decoder returns for its own kind.
-  return { event: kind, ...eventMeta(block, log), ...events[kind].decode(log) } as RegistryEvent;
+export function decodeRegistry(d: DecodedLog, block: Block, log: Log): RegistryEvent | undefined {
+  if (d.contract !== 'registry' || !HANDLED_NAMES.has(d.name)) return undefined;
+  // The union above is exactly what each event's decoder returned for its own name.
+  return { event: d.name, ...eventMeta(block, log), ...d.args } as RegistryEvent;
 }
 
 /** One query per entity type for everything these events touch. */

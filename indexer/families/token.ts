@@ -1,18 +1,19 @@
 // The network token: balances per account and the supply per day, from Transfer events
 // (a mint is a transfer from address zero, a burn one to address zero).
 import { Account, TokenSupplyDay } from '../../schema';
-import { events } from '../abi/GridToken';
+import type { events } from '../abi/GridToken';
 import type { Block, Log, ProcessorContext } from '../processor';
 import type { BatchState } from '../state';
+import type { DecodedLog } from './events';
 import { type EventMeta, eventMeta } from './meta';
 
 const ZERO = '0x0000000000000000000000000000000000000000';
 
 export type TokenEvent = EventMeta & { event: 'Transfer'; from: string; to: string; value: bigint };
 
-export function decodeToken(address: string, block: Block, log: Log): TokenEvent | undefined {
-  if (log.address !== address.toLowerCase() || log.topics[0] !== events.Transfer.topic) return undefined;
-  const { from, to, value } = events.Transfer.decode(log);
+export function decodeToken(d: DecodedLog, block: Block, log: Log): TokenEvent | undefined {
+  if (d.contract !== 'token' || d.name !== 'Transfer') return undefined;
+  const { from, to, value } = d.args as ReturnType<typeof events.Transfer.decode>;
   return { event: 'Transfer', ...eventMeta(block, log), from: from.toLowerCase(), to: to.toLowerCase(), value };
 }
 
