@@ -2,15 +2,19 @@
 pragma solidity ^0.8.24;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 
 /// The network token. Minting and burning are role-gated so that protocol contracts (registry,
 /// later the epoch ledger and BME settlement) hold exactly the powers they need.
-contract GridToken is ERC20, AccessControl {
+/// ERC-2612 permit: a wallet without ETH approves the market or the registry by signing, and the
+/// gateway's relayer submits permit() (the token is not ERC-2771-aware: an approve relayed through
+/// the forwarder would be refused as an untrusted target).
+contract GridToken is ERC20, ERC20Permit, AccessControl {
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
     bytes32 public constant BURNER_ROLE = keccak256("BURNER_ROLE");
 
-    constructor(address admin) ERC20("Gridmind", "GRID") {
+    constructor(address admin) ERC20("Gridmind", "GRID") ERC20Permit("Gridmind") {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
