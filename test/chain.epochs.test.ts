@@ -431,6 +431,60 @@ describe('intelligence layer: subnets, weights and epochs', () => {
     expect(posted).toHaveLength(3);
     expect(posted).toEqual(replayed.map((r) => ({ ...r, bondsHash: '0x' })));
   });
+  it('a keeper reading the registry logs instead of the views replays every posted hash, and posts what the views would', async () => {
+    const fromLogs = createKeeper({ rpcUrl: devnet.rpcUrl, deployment: d, source: 'logs' });
+    const counts = async () =>
+      Promise.all([1, 2, 3, 4].map((n) => c.pub.readContract({ ...ledger(), functionName: 'epochCount', args: [n] })));
+    const before = await counts();
+    await c.mine(COMPUTE_SUBNET_TEMPO);
+    // Its first tick replays each subnet's epochs from logs (and fails on any hash that differs),
+    // then posts every due epoch in one go.
+    const posted = await fromLogs.tick();
+    expect(posted.map((p) => p.netuid).sort()).toEqual([1, 2, 3, 4]);
+    expect(await counts()).toEqual(before.map((n) => n + 1n));
+    // A fresh views keeper replays those posts (it checks them against its own reads).
+    keeper = createKeeper({ rpcUrl: devnet.rpcUrl, deployment: d });
+    await nextEpoch(NET);
+  });
+
+  it('registers several hotkeys of one coldkey in one call, burning the cost once per hotkey', async () => {
+    const net = Number(await c.pub.readContract({ ...registry(), functionName: 'subnetCount' })) + 1;
+    await c.send(
+      c
+        .wallet(OWNER)
+        .writeContract({ ...registry(), functionName: 'registerSubnetWithHyperparameters', args: ['bulk', { ...HP, maxUids: 3 }] }),
+    );
+    const cost = await c.pub.readContract({ ...registry(), functionName: 'neuronRegistrationCost' });
+    const keys = [labelAccount('bulk-0'), labelAccount('bulk-1')].map((a) => a.address);
+    const supply = await c.pub.readContract({ ...token(), functionName: 'totalSupply' });
+    const receipt = await c.send(
+      c.wallet(coldkeys[6]!).writeContract({ ...registry(), functionName: 'registerNeurons', args: [net, keys] }),
+    );
+    const events = parseEventLogs({ abi: subnetRegistryAbi, eventName: 'NeuronRegistered', logs: receipt.logs });
+    expect(events.map((e) => [e.args.uid, e.args.hotkey])).toEqual([
+      [0, keys[0]],
+      [1, keys[1]],
+    ]);
+    expect(supply - (await c.pub.readContract({ ...token(), functionName: 'totalSupply' }))).toBe(2n * cost);
+    // All or nothing: the second hotkey is already there, so the first is not registered either.
+    const third = labelAccount('bulk-2').address;
+    await expect(
+      c.pub.simulateContract({ ...registry(), account: coldkeys[6]!, functionName: 'registerNeurons', args: [net, [third, keys[1]!]] }),
+    ).rejects.toThrow(/HotkeyAlreadyRegistered/);
+    await expect(
+      c.pub.simulateContract({ ...registry(), account: coldkeys[5]!, functionName: 'registerNeurons', args: [net, [keys[0]!]] }),
+    ).rejects.toThrow(/HotkeyOwnedByOther/);
+  });
+
+  it('mints in batches only for the minter role, with matching lengths', async () => {
+    const to = [labelAccount('batch-0').address, labelAccount('batch-1').address];
+    await expect(c.pub.simulateContract({ ...token(), account: OWNER, functionName: 'mintBatch', args: [to, [1n, 2n]] })).rejects.toThrow(
+      /AccessControlUnauthorizedAccount/,
+    );
+    await expect(c.pub.simulateContract({ ...token(), account: DEPLOYER, functionName: 'mintBatch', args: [to, [1n]] })).rejects.toThrow(
+      /LengthMismatch/,
+    );
+  });
 });
 
 function postArgs(p: {

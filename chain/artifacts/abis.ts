@@ -198,6 +198,22 @@ export const gridTokenAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "to",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amounts",
+        "type": "uint256"
+      }
+    ],
+    "name": "LengthMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "string",
         "name": "str",
         "type": "string"
@@ -618,6 +634,24 @@ export const gridTokenAbi = [
       }
     ],
     "name": "mint",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address[]",
+        "name": "to",
+        "type": "address[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "amounts",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "mintBatch",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -2751,6 +2785,30 @@ export const subnetRegistryAbi = [
         "internalType": "uint16",
         "name": "uid",
         "type": "uint16"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "netuid",
+        "type": "uint16"
+      },
+      {
+        "internalType": "address[]",
+        "name": "hotkeys",
+        "type": "address[]"
+      }
+    ],
+    "name": "registerNeurons",
+    "outputs": [
+      {
+        "internalType": "uint16[]",
+        "name": "uids",
+        "type": "uint16[]"
       }
     ],
     "stateMutability": "nonpayable",

@@ -6,6 +6,7 @@ import {IEpochLedger} from "./interfaces/IEpochLedger.sol";
 
 interface IMintableToken {
     function mint(address to, uint256 amount) external;
+    function mintBatch(address[] calldata to, uint256[] calldata amounts) external;
 }
 
 interface IEpochRegistry {
@@ -78,8 +79,24 @@ contract EpochLedger is IEpochLedger, AccessControl {
         uint256[] memory paid = _split(uint256(p.tempo) * EMISSION_PER_BLOCK, neurons);
         uint256 ownerCut;
         (epoch, ownerCut) = _finalize(netuid, epochBlock, inputsHash, bondsHash, uint256(p.tempo) * EMISSION_PER_BLOCK, paid);
-        if (ownerCut > 0) token.mint(p.owner, ownerCut);
-        _record(netuid, epoch, neurons, paid, p.coldkeys);
+        _record(netuid, epoch, neurons, paid);
+        _mint(p, ownerCut, paid);
+    }
+
+    /// One token call for the whole epoch: the owner's cut first, then each paid uid's emission to
+    /// its coldkey (a coldkey with several uids gets one mint per uid, as the events list them).
+    function _mint(Payees memory p, uint256 ownerCut, uint256[] memory paid) private {
+        uint256 count = ownerCut > 0 ? 1 : 0;
+        for (uint256 uid = 0; uid < paid.length; uid++) if (paid[uid] > 0) count++;
+        if (count == 0) return;
+        address[] memory to = new address[](count);
+        uint256[] memory amounts = new uint256[](count);
+        uint256 k;
+        if (ownerCut > 0) (to[0], amounts[0], k) = (p.owner, ownerCut, 1);
+        for (uint256 uid = 0; uid < paid.length; uid++) {
+            if (paid[uid] > 0) (to[k], amounts[k], k) = (p.coldkeys[uid], paid[uid], k + 1);
+        }
+        token.mintBatch(to, amounts);
     }
 
     /// Stores the epoch's record and announces it before its per-uid events.
@@ -154,15 +171,9 @@ contract EpochLedger is IEpochLedger, AccessControl {
         }
     }
 
-    /// Mints, events, permits and pruning scores. Pruning score: the uid's emission max-upscaled
-    /// to u16 (round half up), the lowest one being replaced first when the subnet is full.
-    function _record(
-        uint16 netuid,
-        uint64 epoch,
-        NeuronResult[] calldata neurons,
-        uint256[] memory paid,
-        address[] memory coldkeys
-    ) private {
+    /// Events, permits and pruning scores. Pruning score: the uid's emission max-upscaled to u16
+    /// (round half up), the lowest one being replaced first when the subnet is full.
+    function _record(uint16 netuid, uint64 epoch, NeuronResult[] calldata neurons, uint256[] memory paid) private {
         uint256 maxPaid;
         for (uint256 uid = 0; uid < paid.length; uid++) if (paid[uid] > maxPaid) maxPaid = paid[uid];
         uint256 bits;
@@ -170,7 +181,6 @@ contract EpochLedger is IEpochLedger, AccessControl {
         for (uint256 uid = 0; uid < neurons.length; uid++) {
             NeuronResult calldata r = neurons[uid];
             uint256 e = paid[uid];
-            if (e > 0) token.mint(coldkeys[uid], e);
             if (r.validatorPermit) bits |= 1 << uid;
             if (maxPaid > 0) words[uid >> 4] |= ((e * 131070 + maxPaid) / (2 * maxPaid)) << (16 * (uid & 15));
             emit NeuronEpoch(

@@ -227,14 +227,28 @@ contract SubnetRegistry is ISubnetRegistry, AccessControl, ERC2771Context {
     /// the next free uid slot, or, when the subnet is full, in the slot of the non-immune neuron
     /// with the lowest pruning score (SubnetFull when every neuron is still immune).
     function registerNeuron(uint16 netuid, address hotkey) external returns (uint16 uid) {
+        return _registerNeuron(netuid, _subnet(netuid), hotkey, _msgSender(), neuronRegistrationCost);
+    }
+
+    /// registerNeuron for several hotkeys of the calling coldkey at once, in order (each as its own
+    /// NeuronRegistered, and NeuronReplaced where it takes a pruned slot), burning
+    /// neuronRegistrationCost per hotkey in one burn after them. Reverts as a whole if any one would.
+    function registerNeurons(uint16 netuid, address[] calldata hotkeys) external returns (uint16[] memory uids) {
         Subnet storage s = _subnet(netuid);
-        if (hotkey == address(0)) revert ZeroAddress();
         address coldkey = _msgSender();
+        uids = new uint16[](hotkeys.length);
+        for (uint256 k = 0; k < hotkeys.length; k++) uids[k] = _registerNeuron(netuid, s, hotkeys[k], coldkey, 0);
+        uint256 cost = neuronRegistrationCost * hotkeys.length;
+        if (cost > 0) token.burnFrom(coldkey, cost);
+    }
+
+    /// Checks, burns `cost` from the coldkey, then takes a slot.
+    function _registerNeuron(uint16 netuid, Subnet storage s, address hotkey, address coldkey, uint256 cost) private returns (uint16 uid) {
+        if (hotkey == address(0)) revert ZeroAddress();
         address owner = hotkeyOwner[hotkey];
         if (owner == address(0)) hotkeyOwner[hotkey] = coldkey;
         else if (owner != coldkey) revert HotkeyOwnedByOther(hotkey, owner);
         if (_uidPlusOne[netuid][hotkey] != 0) revert HotkeyAlreadyRegistered(netuid, hotkey);
-        uint256 cost = neuronRegistrationCost;
         if (cost > 0) token.burnFrom(coldkey, cost);
         if (s.neuronCount < s.maxUids) {
             uid = s.neuronCount++;

@@ -13,9 +13,11 @@ import {
   ContractFunctionRevertedError,
   createPublicClient,
   createWalletClient,
+  encodeFunctionData,
   type Hex,
   http,
   type PublicClient,
+  parseGwei,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { artifacts } from '../contracts';
@@ -23,7 +25,8 @@ import { HARDHAT_KEEPER_KEY } from '../deploy-ledger';
 import type { Deployment } from '../deployment';
 import { KeeperError } from '../errors';
 import type { SparseU16Row } from '../yuma';
-import { type BuiltEpoch, buildEpoch, buildPermits, buildPreviousBonds, type EpochInputs, ZERO_HASH } from './epoch';
+import { type BuiltEpoch, buildEpoch, buildPreviousBonds, type EpochInputs, ZERO_HASH } from './epoch';
+import { createRegistryTracker, padPermits, type RegistryTracker } from './tracker';
 
 export interface CreateKeeperParameters {
   rpcUrl: string;
@@ -32,6 +35,18 @@ export interface CreateKeeperParameters {
   keeperKey?: Hex;
   /** Limit for a post's receipt; 60 s by default. */
   receiptTimeoutMs?: number;
+  /**
+   * Where epoch inputs come from: 'views' (default) reads the registry's views at the epoch's
+   * block; 'logs' rebuilds the same state from the registry's events (tracker.ts), which costs no
+   * EVM execution, and posts every due subnet's epoch at once (all sent, then all receipts), with
+   * no eth_call first. For generating large histories; the inputs and hashes are the same.
+   */
+  source?: 'views' | 'logs';
+  /**
+   * Called after a batch of posts is sent and before their receipts are awaited: a devnet that
+   * mines on demand (automine off) mines them here.
+   */
+  mine?: () => Promise<void>;
 }
 
 export interface PostedEpoch {
@@ -210,7 +225,103 @@ export function createKeeper(params: CreateKeeperParameters): Keeper {
     return { netuid, epoch: inputs.epoch, block, txHash, gasUsed: receipt.gasUsed, built, inputs };
   };
 
-  const tick = async (): Promise<PostedEpoch[]> => {
+  // ---- source 'logs': inputs from the registry's events, every due epoch posted at once ----
+
+  const source = params.source ?? 'views';
+  let tracker: RegistryTracker | undefined;
+  let nonce: number | undefined;
+
+  const replayLogs = async (netuid: number, count: number, from: Carried): Promise<Carried> => {
+    let state = from;
+    // A private tracker: the shared one is already at the head, the replay needs each epoch's block.
+    const t = createRegistryTracker(deployment.startBlock);
+    for (let k = state.epoch + 1; k <= count; k++) {
+      const rec = await client.readContract({ address: ledger, abi: ledgerAbi, functionName: 'getEpoch', args: [netuid, BigInt(k)] });
+      const block = Number(rec.block);
+      await t.sync(client, registry, block);
+      const inputs = t.inputs(netuid, k, state);
+      const built = buildEpoch(inputs, buildPreviousBonds(state.bonds, state.block, inputs.registeredAt));
+      if (built.inputsHash !== rec.inputsHash || built.bondsHash !== rec.bondsHash) {
+        throw new KeeperError(`subnet ${netuid} epoch ${k} (block ${block}) on chain does not match its replay from logs`, false);
+      }
+      state = carry(block, k, built);
+      carried.set(netuid, state);
+    }
+    return state;
+  };
+
+  const tickLogs = async (): Promise<PostedEpoch[]> => {
+    let head: number;
+    try {
+      head = Number(await client.getBlockNumber({ cacheTime: 0 }));
+      tracker ??= createRegistryTracker(deployment.startBlock);
+      await tracker.sync(client, registry, head);
+    } catch (cause) {
+      throw rpcError(`reading the registry's logs from ${params.rpcUrl}`, cause);
+    }
+    const t = tracker;
+    const netuids = [...t.subnets.keys()].sort((a, b) => a - b);
+    const counts = await Promise.all(
+      netuids.map(async (netuid) =>
+        Number(await client.readContract({ address: ledger, abi: ledgerAbi, functionName: 'epochCount', args: [netuid] })),
+      ),
+    ).catch((cause) => Promise.reject(rpcError('reading epoch counts', cause)));
+    nonce = await client.getTransactionCount({ address: account.address, blockTag: 'pending' });
+    const sent: { inputs: EpochInputs; built: BuiltEpoch; txHash: Hex }[] = [];
+    for (const [i, netuid] of netuids.entries()) {
+      let prev = carried.get(netuid) ?? NONE;
+      if (prev.epoch > counts[i]!) prev = NONE; // the chain was reset under us
+      if (prev.epoch < counts[i]!) prev = await replayLogs(netuid, counts[i]!, prev);
+      const s = t.subnets.get(netuid)!;
+      if (head < (prev.epoch === 0 ? s.registeredAt : prev.block) + s.hyperparameters.tempo) continue;
+      const inputs = t.inputs(netuid, prev.epoch + 1, prev);
+      const built = buildEpoch(inputs, buildPreviousBonds(prev.bonds, prev.block, inputs.registeredAt));
+      const raw = await account.signTransaction({
+        type: 'eip1559',
+        chainId: deployment.chainId,
+        nonce: nonce++,
+        to: ledger,
+        data: encodeFunctionData({ abi: ledgerAbi, functionName: 'postEpoch', args: built.args }),
+        gas: POST_GAS_LIMIT,
+        maxFeePerGas: parseGwei('100'),
+        maxPriorityFeePerGas: parseGwei('1'),
+      });
+      try {
+        sent.push({ inputs, built, txHash: await client.request({ method: 'eth_sendRawTransaction', params: [raw] }) });
+      } catch (cause) {
+        nonce = undefined;
+        throw rpcError(`posting subnet ${netuid} epoch ${inputs.epoch} (block ${head})`, cause);
+      }
+    }
+    if (sent.length === 0) return [];
+    if (params.mine) await params.mine();
+    const receipts = await Promise.all(
+      sent.map((p) =>
+        client.waitForTransactionReceipt({ hash: p.txHash, pollingInterval: 50, timeout: params.receiptTimeoutMs ?? 60_000 }),
+      ),
+    ).catch((cause) => Promise.reject(rpcError('waiting for epoch posts', cause)));
+    return sent.map((p, k) => {
+      const receipt = receipts[k]!;
+      if (receipt.status !== 'success') {
+        throw new KeeperError(
+          `posting subnet ${p.inputs.netuid} epoch ${p.inputs.epoch} reverted in tx ${p.txHash} (block ${receipt.blockNumber})`,
+          true,
+        );
+      }
+      carried.set(p.inputs.netuid, carry(head, p.inputs.epoch, p.built));
+      return {
+        netuid: p.inputs.netuid,
+        epoch: p.inputs.epoch,
+        block: head,
+        txHash: p.txHash,
+        gasUsed: receipt.gasUsed,
+        built: p.built,
+        inputs: p.inputs,
+      };
+    });
+  };
+
+  const tickViews = async (): Promise<PostedEpoch[]> => {
     let head: number;
     let subnetCount: number;
     try {
@@ -243,6 +354,8 @@ export function createKeeper(params: CreateKeeperParameters): Keeper {
     return posted;
   };
 
+  const tick = (): Promise<PostedEpoch[]> => (source === 'logs' ? tickLogs() : tickViews());
+
   const run = async (opts: KeeperRunParameters = {}): Promise<void> => {
     const pollMs = opts.pollMs ?? 1000;
     while (!opts.signal?.aborted) {
@@ -262,15 +375,6 @@ export function createKeeper(params: CreateKeeperParameters): Keeper {
     readInputs: (netuid, block, epoch) => readInputs(netuid, block, epoch, carried.get(netuid) ?? NONE),
     address: account.address.toLowerCase() as Address,
   };
-}
-
-/** Permits carried from the previous epoch, for the uids of this one (buildPermits' rule). */
-function padPermits(previous: readonly boolean[], previousBlock: number, registeredAt: readonly number[]): boolean[] {
-  let bits = 0n;
-  previous.forEach((p, uid) => {
-    if (p) bits |= 1n << BigInt(uid);
-  });
-  return buildPermits(bits, previousBlock, registeredAt);
 }
 
 function revertName(err: unknown): string | undefined {
