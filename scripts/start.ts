@@ -194,8 +194,11 @@ async function main(): Promise<void> {
   const chain = await startChain(cfg);
   const env = { ...cfg.childEnv, DATABASE_URL: databaseUrl, RPC_URL: chain.rpcUrl, DEPLOYMENT_FILE: chain.deploymentFile };
 
+  const inferenceUrl = `http://${cfg.host}:${cfg.inferencePort}`;
   if (cfg.simulator) {
-    const sim = spawnNode('simulator', lib('chain', 'simulator', 'main.js'), env);
+    // With INFERENCE_URL the compute subnet's honest validators weight providers by the model's scores
+    // (inference/validator); until the service is up they skip their turn there.
+    const sim = spawnNode('simulator', lib('chain', 'simulator', 'main.js'), { ...env, INFERENCE_URL: inferenceUrl });
     await supervise('simulator', sim, async () => {});
     log(`simulator: running (seed ${cfg.childEnv.SIM_SEED ?? 'default'})`);
   } else {
@@ -233,7 +236,6 @@ async function main(): Promise<void> {
   );
   log('indexer: following the chain');
 
-  const inferenceUrl = `http://${cfg.host}:${cfg.inferencePort}`;
   const inference = spawnNode('inference', lib('inference', 'main.js'), {
     ...env,
     INFERENCE_HOST: cfg.host,
@@ -243,6 +245,18 @@ async function main(): Promise<void> {
     poll('the inference service', 60_000, async () => (await fetch(`${inferenceUrl}/health`)).ok),
   );
   log(`inference: ready at ${inferenceUrl}`);
+
+  // The validator loop as a process of its own, for validator hotkeys whose keys the operator holds
+  // (the simulator's own validators run the same loop in-process: it sends their transactions).
+  if (cfg.childEnv.VALIDATOR_KEYS) {
+    const validator = spawnNode('validator', lib('inference', 'validator', 'main.js'), { ...env, INFERENCE_URL: inferenceUrl });
+    await supervise('validator', validator, async () => {});
+    log('validator: setting compute-subnet weights from the inference scores each tempo');
+  } else {
+    log(
+      `validator: ${cfg.simulator ? 'in the simulator (its honest compute-subnet validators); ' : ''}set VALIDATOR_KEYS to run one as a process`,
+    );
+  }
 
   const gatewayUrl = `http://${cfg.host}:${cfg.gatewayPort}/graphql`;
   const gateway = spawnNode('gateway', lib('gateway', 'main.js'), {

@@ -15,6 +15,8 @@ export interface SimulatorConfig {
   roundMs: number;
   /** Log one line every this many rounds. */
   logEvery: number;
+  /** The inference service: the compute subnet's honest validators set its scores as weights (inference/validator). */
+  inferenceUrl?: string;
 }
 
 const int = (min: number, max: number) =>
@@ -29,6 +31,7 @@ const schema = z.object({
     .default('small'),
   SIM_ROUND_MS: int(0, 3_600_000).default(1000),
   SIM_LOG_EVERY: int(1, 1_000_000).default(10),
+  INFERENCE_URL: z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of the inference service' }).optional(),
 });
 
 export function loadSimulatorConfig(env: NodeJS.ProcessEnv = process.env): SimulatorConfig {
@@ -49,5 +52,6 @@ export function loadSimulatorConfig(env: NodeJS.ProcessEnv = process.env): Simul
     preset: e.SIM_PRESET,
     roundMs: e.SIM_ROUND_MS,
     logEvery: e.SIM_LOG_EVERY,
+    inferenceUrl: e.INFERENCE_URL,
   };
 }

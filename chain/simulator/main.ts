@@ -1,7 +1,9 @@
 /**
  * Simulator process (started by `npm start`, or alone: RPC_URL=... DEPLOYMENT_FILE=... node
- * lib/chain/simulator/main.js). Runs rounds until SIGINT/SIGTERM, then exits.
+ * lib/chain/simulator/main.js). Runs rounds until SIGINT/SIGTERM, then exits. With INFERENCE_URL, the
+ * providers also mine on the compute subnet and its honest validators weight them by the model.
  */
+import { createModelWeights } from '../../inference/validator';
 import { readDeployment } from '../deployment';
 import { loadSimulatorConfig } from './config';
 import { createSimulator } from './simulator';
@@ -22,7 +24,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const sim = createSimulator({ rpcUrl: config.rpcUrl, deployment, seed: config.seed, preset: config.preset });
+  // With the inference service, the compute subnet's honest validators run the validator loop's model weights.
+  const computeWeights = config.inferenceUrl
+    ? createModelWeights({ rpcUrl: config.rpcUrl, deployment, inferenceUrl: config.inferenceUrl, log })
+    : undefined;
+  const sim = createSimulator({ rpcUrl: config.rpcUrl, deployment, seed: config.seed, preset: config.preset, computeWeights });
   const t0 = Date.now();
   await sim.setup();
   log(`set up preset ${config.preset} (seed ${config.seed}) on chain ${deployment.chainId} in ${Date.now() - t0} ms`);

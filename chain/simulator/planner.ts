@@ -105,8 +105,10 @@ export function planRound(m: SimModel, ctx: PlanContext, rng: Rng): Action[] {
   planKeeper(m, deployer, (a) => push(m, out, a));
 
   // Registered neurons, fixed for the round's stake choices (a neuron registered this round can
-  // only receive stake from the next round on: its registration tx may not be mined yet).
-  const neurons = m.subnets.flatMap((s) => s.hotkeys.map((hotkey) => ({ netuid: s.netuid, hotkey })));
+  // only receive stake from the next round on: its registration tx may not be mined yet). Providers'
+  // own neurons (miners of the compute subnet, see simulator.ts) get no stake: stake backs validators.
+  const providerKeys = new Set(actors.providers.map((p) => p.address));
+  const neurons = m.subnets.flatMap((s) => s.hotkeys.filter((h) => !providerKeys.has(h)).map((hotkey) => ({ netuid: s.netuid, hotkey })));
 
   const stakeOrUnstake = (who: Address, own: Set<Address> | null) => {
     const prefix = `${who}:`;
@@ -127,11 +129,12 @@ export function planRound(m: SimModel, ctx: PlanContext, rng: Rng): Action[] {
     push(m, out, { type: 'addStake', from: who, hotkey: target.hotkey, netuid: target.netuid, amount });
   };
 
+  // Providers' own neurons do not count against the preset's size either.
   for (const c of actors.coldkeys) {
     if (!rng.chance(preset.activity.coldkey)) continue;
     const own = new Set(c.hotkeys.map((h) => h.address));
     const options = m.subnets.flatMap((s) => {
-      if (s.hotkeys.length >= preset.neuronsPerSubnet) return [];
+      if (s.hotkeys.filter((h) => !providerKeys.has(h)).length >= preset.neuronsPerSubnet) return [];
       const free = c.hotkeys.filter((h) => !s.hotkeys.includes(h.address));
       return free.length > 0 ? [{ netuid: s.netuid, free }] : [];
     });

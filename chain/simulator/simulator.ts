@@ -23,7 +23,7 @@ import type { Deployment } from '../deployment';
 import { SimulatorError } from '../errors';
 import { createKeeper } from '../keeper/keeper';
 import { buildActors, type SimActors, sendingActors } from './actors';
-import { type Action, createModel, creditEpoch, ModelError, type SimModel, type SubnetModel } from './model';
+import { type Action, applyAction, createModel, creditEpoch, ModelError, type SimModel, type SubnetModel } from './model';
 import { type PlanContext, planRound, planSetup, virtualTime } from './planner';
 import { type PresetName, presets, type SimPreset } from './presets';
 import { createRng, deriveSeed, type Rng } from './prng';
@@ -45,6 +45,14 @@ export interface CreateSimulatorParameters {
    * its own process, and then the model does not see emissions (it only ever under-counts balances).
    */
   keeper?: boolean | Hex;
+  /**
+   * The compute subnet's validator loop (inference/validator createModelWeights): with it, every
+   * provider also registers its address as a neuron (a miner) on the compute subnet, and the honest
+   * validators there set the row it returns (the model's scores as weights) instead of the hidden
+   * quality; lazy and colluding ones behave as on other subnets. Called each round once an epoch has
+   * granted permits; undefined (the service did not answer): honest validators skip the round there.
+   */
+  computeWeights?: (view: SubnetChainView) => Promise<{ uids: number[]; values: number[] } | undefined>;
 }
 
 export interface SimulatorProgress {
@@ -142,6 +150,7 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
   let model = createModel({ registrationCost: 0n, usdPerToken: 1n });
   const rng: Rng = createRng(deriveSeed(seed, 'rounds'));
   let isSetUp = false;
+  let computeNetuid = 0;
 
   const encode = (a: Action): { to: Address; data: Hex } => {
     const t = artifacts.GridToken.abi;
@@ -282,7 +291,7 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
     if (isSetUp) return;
     const chainId = await client.getChainId();
     if (chainId !== deployment.chainId) throw new SimulatorError(`RPC chain id ${chainId} != deployment chain id ${deployment.chainId}`);
-    const [registrationCost, neuronRegistrationCost, computeNetuid, usdPerToken, subnetCount, marketCount] = await Promise.all([
+    const [registrationCost, neuronRegistrationCost, chainComputeNetuid, usdPerToken, subnetCount, marketCount] = await Promise.all([
       client.readContract({ address: registry, abi: artifacts.SubnetRegistry.abi, functionName: 'registrationCost' }),
       client.readContract({ address: registry, abi: artifacts.SubnetRegistry.abi, functionName: 'neuronRegistrationCost' }),
       client.readContract({ address: registry, abi: artifacts.SubnetRegistry.abi, functionName: 'computeNetuid' }),
@@ -292,10 +301,11 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
     ]);
     // The model starts empty, so it can only follow a deployment nobody has used yet.
     // (deployProtocol registers the compute subnet, netuid 1.)
-    if (subnetCount !== (computeNetuid === 0 ? 0 : 1) || marketCount !== 0) {
+    if (subnetCount !== (chainComputeNetuid === 0 ? 0 : 1) || marketCount !== 0) {
       throw new SimulatorError(`deployment already has ${subnetCount} subnets and ${marketCount} markets; the simulator needs a fresh one`);
     }
     const subnets: SubnetModel[] = [];
+    computeNetuid = Number(chainComputeNetuid);
     if (computeNetuid !== 0) {
       const s = await client.readContract({ address: registry, abi: artifacts.SubnetRegistry.abi, functionName: 'getSubnet', args: [1] });
       subnets.push({ netuid: 1, owner: s.owner.toLowerCase() as Address, name: s.name, tempo: s.tempo, hotkeys: [] });
@@ -313,6 +323,25 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
     await syncClock(0);
     const batches = plan(() => planSetup(model, ctx));
     for (const batch of batches) await execute(batch);
+    if (params.computeWeights && computeNetuid !== 0) {
+      // Providers mine on the compute subnet: each registers its own address there as a hotkey.
+      const fund: Action[] = actors.providers.flatMap((p): Action[] => [
+        { type: 'mint', from: deployer, to: p.address, amount: neuronRegistrationCost },
+        { type: 'approve', from: p.address, spender: 'registry' },
+      ]);
+      const register: Action[] = actors.providers.map((p) => ({
+        type: 'registerNeuron',
+        from: p.address,
+        netuid: computeNetuid,
+        hotkey: p.address,
+      }));
+      for (const batch of [fund, register]) {
+        plan(() => {
+          for (const a of batch) applyAction(model, a);
+        });
+        await execute(batch);
+      }
+    }
     isSetUp = true;
   };
 
@@ -336,8 +365,14 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
   const round = async (): Promise<{ txs: number }> => {
     if (!isSetUp) throw new SimulatorError('call setup() before round()');
     const views = await readWeightViews();
+    const modelRows = new Map<number, { uids: number[]; values: number[] }>();
+    const computeView = views.find((v) => v.netuid === computeNetuid && v.epochBlock > 0);
+    if (params.computeWeights && computeView) {
+      const row = await params.computeWeights(computeView);
+      if (row) modelRows.set(computeNetuid, row);
+    }
     await syncClock(model.round + 1);
-    const actions = plan(() => [...planRound(model, ctx, rng), ...planWeights(ctx, views, weightsRng, weightsMemory)]);
+    const actions = plan(() => [...planRound(model, ctx, rng), ...planWeights(ctx, views, weightsRng, weightsMemory, modelRows)]);
     await execute(actions);
     if (keeper) {
       try {

@@ -7,6 +7,8 @@
  * - lazy: rarely sets weights, and then copies the last row an honest validator set;
  * - colluding (a minority): weights only the neurons of other colluding coldkeys. Yuma's
  *   stake-weighted consensus clips those weights, so its validator trust and dividends fall.
+ * On a subnet with a model row (the compute subnet, when the simulator is given the validator loop's
+ * weights: inference/validator), honest validators set that row instead of the hidden quality.
  */
 import { type Address, hexToBigInt, keccak256, toHex } from 'viem';
 import type { SimActors } from './actors';
@@ -54,6 +56,8 @@ export function planWeights(
   views: readonly SubnetChainView[],
   rng: Rng,
   memory: WeightsMemory,
+  /** Per netuid: the row honest validators set there (the model's), instead of the hidden quality. */
+  modelRows?: ReadonlyMap<number, { uids: readonly number[]; values: readonly number[] }>,
 ): Action[] {
   const coldkeyOf = new Map<Address, number>();
   ctx.actors.coldkeys.forEach((c, i) => {
@@ -73,14 +77,23 @@ export function planWeights(
       const style = validatorStyle(owner);
       const others = Array.from({ length: n }, (_, j) => j).filter((j) => j !== uid);
       let row: { uids: number[]; values: number[] } | undefined;
+      const modelRow = modelRows?.get(v.netuid);
       if (style === 'honest' && rng.chance(HONEST_RATE)) {
-        const ranked = others
-          .map((j) => ({ j, q: minerQuality(ctx.seed, v.hotkeys[j]!) }))
-          .sort((a, b) => b.q - a.q)
-          .slice(0, Math.max(1, Math.ceil(others.length / 2)))
-          .sort((a, b) => a.j - b.j);
-        // A little noise: honest validators measure quality, they don't know it.
-        row = { uids: ranked.map((r) => r.j), values: ranked.map((r) => Math.max(1, Math.round(r.q * (0.9 + 0.2 * rng.float()) * 60000))) };
+        if (modelRow) {
+          const keep = modelRow.uids.map((j, e) => [j, modelRow.values[e]!] as const).filter(([j]) => j !== uid && j < n);
+          row = { uids: keep.map(([j]) => j), values: keep.map(([, w]) => w) };
+        } else {
+          const ranked = others
+            .map((j) => ({ j, q: minerQuality(ctx.seed, v.hotkeys[j]!) }))
+            .sort((a, b) => b.q - a.q)
+            .slice(0, Math.max(1, Math.ceil(others.length / 2)))
+            .sort((a, b) => a.j - b.j);
+          // A little noise: honest validators measure quality, they don't know it.
+          row = {
+            uids: ranked.map((r) => r.j),
+            values: ranked.map((r) => Math.max(1, Math.round(r.q * (0.9 + 0.2 * rng.float()) * 60000))),
+          };
+        }
       } else if (style === 'lazy' && rng.chance(LAZY_RATE)) {
         const copied = [...memory.entries()].find(([k, m]) => k.startsWith(`${v.netuid}:`) && m.style === 'honest');
         if (copied) {
