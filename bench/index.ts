@@ -1,4 +1,4 @@
-// `npm run bench -- index [--events N] [--seed S] [--freshness-blocks B] [--head-poll-ms MS] [--skip-ponder]`
+// `npm run bench -- index [--events N] [--seed S] [--sim-rounds R] [--freshness-blocks B] [--head-poll-ms MS] [--skip-ponder] [--cpu-prof]`
 //
 // Generates one devnet history of at least N events (bench/index/history.ts), then on that same chain:
 // 1. backfills it with our indexer (the real process, fresh database on an embedded Postgres);
@@ -29,6 +29,8 @@ const { values: args } = parseArgs({
     // The indexer's own default (indexer/config.ts); freshness depends on it directly.
     'head-poll-ms': { type: 'string', default: '250' },
     'skip-ponder': { type: 'boolean', default: false },
+    // Simulator rounds before the epochs (history.ts scales them to --events when omitted).
+    'sim-rounds': { type: 'string' },
     // Profile our indexer (supervisor and worker) and print the worker's top costs.
     'cpu-prof': { type: 'boolean', default: false },
   },
@@ -64,7 +66,11 @@ async function main(): Promise<void> {
   if (!Number.isInteger(target) || target < 1000) throw new Error(`--events must be an integer >= 1000, got ${args.events}`);
   console.log(`bench index: ${target.toLocaleString('en-US')} events; ${machineLoad()}`);
 
-  const history = await generateHistory({ events: target, seed: Number(args.seed) });
+  const history = await generateHistory({
+    events: target,
+    seed: Number(args.seed),
+    simRounds: args['sim-rounds'] === undefined ? undefined : Number(args['sim-rounds']),
+  });
   console.log(
     `history: ${history.events.toLocaleString('en-US')} events in ${history.head} blocks (${history.epochsPosted} epochs) in ${history.seconds.toFixed(0)} s`,
   );

@@ -96,7 +96,7 @@ export function buildSubnetRanking(by: SubnetRankingBy, window: RankingWindow, l
     case 'NEURONS':
       // A registration takes a new uid unless a NeuronReplaced accompanies it; the name index
       // narrows chain_event to these two events.
-      ctes.push(`"cur" AS (SELECT ("c"."args"->>'netuid')::int AS "netuid",
+      ctes.push(`"cur" AS (SELECT "c"."netuid",
           count(*) FILTER (WHERE "c"."name" = 'NeuronRegistered') - count(*) FILTER (WHERE "c"."name" = 'NeuronReplaced') AS "v"
         FROM "chain_event" "c", "w" WHERE "c"."name" IN ('NeuronRegistered', 'NeuronReplaced') AND "c"."contract" = 'registry' AND "c"."timestamp" > "w"."start"
         GROUP BY 1)`);

@@ -58,10 +58,10 @@ async function verifySubnet(query: Query, netuid: number, epochs: readonly numbe
   const out = new Map<number, Verification | null>(epochs.map((e) => [e, null]));
   if (posted.length === 0) return out;
   const last = posted[posted.length - 1];
-  // The (contract, name) index narrows to the registry's epoch inputs; netuid is inside args.
+  // The (netuid, block_number) index narrows to the subnet's events up to the last epoch's block.
   const events = (await query(
     `SELECT "name", "block_number" AS "blockNumber", "args" FROM "chain_event"
-      WHERE "contract" = 'registry' AND "name" = ANY($1::text[]) AND "block_number" <= $2::int AND ("args"->>'netuid')::int = $3::int
+      WHERE "contract" = 'registry' AND "name" = ANY($1::text[]) AND "block_number" <= $2::int AND "netuid" = $3::int
       ORDER BY "block_number", "log_index"`,
     [REGISTRY_EVENTS, last.block, netuid],
   )) as unknown as RegistryEventRow[];

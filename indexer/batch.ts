@@ -1,7 +1,8 @@
 // Batch-first state: every entity a batch touches is loaded with one query per type before the
 // batch is applied, changed in memory, and written back with one upsert per type.
 import type { Store } from '@subsquid/typeorm-store';
-import { type FindOptionsRelations, In } from 'typeorm';
+import { type EntityManager, type FindOptionsRelations, In } from 'typeorm';
+import { copyInsert, copyUpsert } from './copy';
 
 interface Entity {
   id: string;
@@ -68,7 +69,12 @@ export class EntityCache<E extends Entity> {
   /** Writes the new and changed entities (one upsert); returns their ids. */
   async flush(store: Store): Promise<string[]> {
     const ids = [...this.dirty];
-    if (ids.length) await store.upsert(ids.map((id) => this.map.get(id) as E));
+    if (ids.length) {
+      const rows = ids.map((id) => this.map.get(id) as E);
+      const em = finalizedEm(store);
+      if (em) await copyUpsert(em, this.cls, rows);
+      else await store.upsert(rows);
+    }
     if (this.removed.size) await store.remove(this.cls, [...this.removed]);
     this.dirty.clear();
     const removed = [...this.removed];
@@ -86,7 +92,21 @@ export class EventRows<E extends Entity> {
   /** Inserts the rows (one insert); returns their ids. */
   async flush(store: Store): Promise<string[]> {
     const rows = this.rows.splice(0);
-    if (rows.length) await store.insert(rows);
+    if (rows.length) {
+      const em = finalizedEm(store);
+      if (em) await copyInsert(em, rows[0]!.constructor as EntityClass<E>, rows);
+      else await store.insert(rows);
+    }
     return rows.map((r) => r.id);
   }
+}
+
+/**
+ * The transaction of a batch of finalized blocks, whose writes can go through COPY (copy.ts); undefined
+ * for a hot block, whose writes typeorm-store must record in its change log (it passes that block's
+ * store a ChangeTracker) so that a reorg can roll them back.
+ */
+export function finalizedEm(store: Store): EntityManager | undefined {
+  const s = store as unknown as { changes?: unknown; em: () => EntityManager };
+  return s.changes === undefined ? s.em() : undefined;
 }

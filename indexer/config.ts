@@ -18,6 +18,8 @@ const schema = z.object({
   INDEXER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(4200),
   /** How often the progress line is printed during a backfill (following the head: every 12th time). */
   INDEXER_PROGRESS_MS: z.coerce.number().int().min(100).default(5000),
+  /** A backfill batch (one transaction) ends after this many logs (or 2,000 blocks, or at the chain head). */
+  INDEXER_BATCH_LOGS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
 });
 
 export interface IndexerConfig {
@@ -30,6 +32,7 @@ export interface IndexerConfig {
   onChainChange: 'reset' | 'refuse';
   metricsPort: number;
   progressMs: number;
+  batchLogs: number;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IndexerConfig 
     onChainChange: e.INDEXER_ON_CHAIN_CHANGE,
     metricsPort: e.INDEXER_METRICS_PORT,
     progressMs: e.INDEXER_PROGRESS_MS,
+    batchLogs: e.INDEXER_BATCH_LOGS,
   };
 }
 

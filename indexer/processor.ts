@@ -13,13 +13,73 @@ export const FIELDS = {
   log: { transactionHash: true },
 } as const;
 
-export function createProcessor(opts: { rpcUrl: string; rateLimit: number; finality: number; headPollMs: number; fromBlock: number }) {
-  return new EvmBatchProcessor()
+export function createProcessor(opts: {
+  rpcUrl: string;
+  rateLimit: number;
+  finality: number;
+  headPollMs: number;
+  fromBlock: number;
+  /** A backfill batch (one transaction) ends at this many logs, 2,000 blocks, or the chain head. */
+  batchLogs: number;
+}) {
+  const p = new EvmBatchProcessor()
     .setRpcEndpoint({ url: opts.rpcUrl, rateLimit: opts.rateLimit, requestTimeout: 10_000 })
     .setFinalityConfirmation(opts.finality)
     .setRpcDataIngestionSettings({ headPollInterval: opts.headPollMs })
     .setBlockRange({ from: opts.fromBlock })
     .setFields(FIELDS);
+  mergeFinalizedBatches(p, { logs: opts.batchLogs, blocks: 2_000 });
+  return p;
+}
+
+interface BatchOf<B> {
+  blocks: B[];
+  isHead: boolean;
+}
+interface FinalizedSource<B> {
+  getFinalizedBlocks(requests: unknown, stopOnHead?: boolean): AsyncIterable<BatchOf<B>>;
+}
+
+/**
+ * evm-processor's RPC ingest hands the finalized range over in 10-block batches, each its own
+ * transaction with its own fixed costs (status reads and update, one query per entity type loaded, one
+ * statement per type written). Backfill batches are merged here up to `max` instead; a batch
+ * that reaches the chain head is handed over at once. (Hot blocks take another path, block by block.)
+ */
+function mergeFinalizedBatches(p: EvmBatchProcessor, max: { logs: number; blocks: number }): void {
+  const proc = p as unknown as { getHotDataSource(): FinalizedSource<{ logs: unknown[] }> };
+  const create = proc.getHotDataSource.bind(p);
+  let ds: FinalizedSource<{ logs: unknown[] }> | undefined;
+  proc.getHotDataSource = () => {
+    if (ds) return ds;
+    const source = create();
+    const finalized = source.getFinalizedBlocks.bind(source);
+    source.getFinalizedBlocks = (requests, stopOnHead) => mergeBatches(finalized(requests, stopOnHead), max);
+    ds = source;
+    return ds;
+  };
+}
+
+export async function* mergeBatches<B extends { logs: unknown[] }>(
+  src: AsyncIterable<BatchOf<B>>,
+  max: { logs: number; blocks: number },
+): AsyncIterable<BatchOf<B>> {
+  let blocks: B[] = [];
+  let logs = 0;
+  let isHead = false;
+  for await (const b of src) {
+    for (const block of b.blocks) {
+      blocks.push(block);
+      logs += block.logs.length;
+    }
+    isHead = b.isHead;
+    if (isHead || logs >= max.logs || blocks.length >= max.blocks) {
+      yield { blocks, isHead };
+      blocks = [];
+      logs = 0;
+    }
+  }
+  if (blocks.length) yield { blocks, isHead };
 }
 
 export type Processor = ReturnType<typeof createProcessor>;

@@ -18,6 +18,7 @@ const processor = createProcessor({
   finality: cfg.finality,
   headPollMs: cfg.headPollMs,
   fromBlock: deployment.startBlock,
+  batchLogs: cfg.batchLogs,
 });
 setupFamilies(processor, contracts);
 // Batches report to the supervisor, which keeps the metrics and prints progress. A batch that starts

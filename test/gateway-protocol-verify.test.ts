@@ -111,7 +111,7 @@ it('tells a stake the index never saw apart from the posted inputs', async () =>
   // The newest epoch with neurons, and the last stake change before its block on one of its hotkeys:
   // without it, that hotkey's stake reads as the one before (or zero).
   const { rows } = await pg.query(
-    `select se.netuid, se.epoch, ce.id, ce.name, ce.block_number, ce.args, ce.contract, ce.address, ce.timestamp, ce.tx_hash, ce.log_index
+    `select se.netuid, se.epoch, ce.id, ce.name, ce.block_number, ce.args, ce.contract, ce.address, ce.timestamp, ce.tx_hash, ce.log_index, ce.netuid as ev_netuid
        from subnet_epoch se cross join lateral (
          select * from chain_event c where c.contract = 'registry' and c.name in ('StakeAdded', 'StakeRemoved')
             and (c.args->>'netuid')::int = se.netuid and c.block_number <= se.block
@@ -133,8 +133,8 @@ it('tells a stake the index never saw apart from the posted inputs', async () =>
     expect(v.mismatches.map((m) => m.field)).toContain('inputsHash');
   } finally {
     await pg.query(
-      `insert into chain_event (id, name, block_number, args, contract, address, timestamp, tx_hash, log_index) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [ev.id, ev.name, ev.block_number, ev.args, ev.contract, ev.address, ev.timestamp, ev.tx_hash, ev.log_index],
+      `insert into chain_event (id, name, block_number, args, contract, address, timestamp, tx_hash, log_index, netuid) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [ev.id, ev.name, ev.block_number, ev.args, ev.contract, ev.address, ev.timestamp, ev.tx_hash, ev.log_index, ev.ev_netuid],
     );
   }
 });

@@ -267,6 +267,7 @@ export async function seedProtocol(c: Client) {
         timestamp: ago(h),
         tx_hash: `0x${(i + 1).toString(16).padStart(64, 'c')}`,
         log_index: k,
+        netuid,
         args: JSON.stringify({ netuid, uid: i % COUNTS.neuronsPerSubnet, hotkey: addr(6000 + i), coldkey: addr(3000) }),
       });
     });
@@ -280,6 +281,7 @@ export async function seedProtocol(c: Client) {
     timestamp: new Date(ANCHOR).toISOString(),
     tx_hash: `0x${'d'.repeat(64)}`,
     log_index: 0,
+    netuid: null,
     args: JSON.stringify({ from: addr(3000), to: addr(3001), value: (2n ** 70n).toString() }),
   });
   await insert(c, 'chain_event', events);

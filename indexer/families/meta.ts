@@ -10,5 +10,17 @@ export interface EventMeta {
 }
 
 export function eventMeta(block: Block, log: Log): EventMeta {
-  return { id: log.id, block: block.height, timestamp: new Date(block.timestamp), txHash: log.transactionHash };
+  return { id: log.id, block: block.height, timestamp: blockTime(block), txHash: log.transactionHash };
+}
+
+let lastBlock: Block | undefined;
+let lastTime: Date | undefined;
+
+/** The block's time, one Date per block for all its events (nothing changes a Date once made). */
+export function blockTime(block: Block): Date {
+  if (block !== lastBlock || !lastTime) {
+    lastBlock = block;
+    lastTime = new Date(block.timestamp);
+  }
+  return lastTime;
 }

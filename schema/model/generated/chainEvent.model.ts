@@ -5,6 +5,7 @@ import {Entity as Entity_, Column as Column_, PrimaryColumn as PrimaryColumn_, I
  * Every event of the protocol's contracts, decoded: the audit trail behind every other table.
  */
 @Index_(["contract", "name"], {unique: false})
+@Index_(["netuid", "blockNumber"], {unique: false})
 @Entity_()
 export class ChainEvent {
     constructor(props?: Partial<ChainEvent>) {
@@ -43,6 +44,12 @@ export class ChainEvent {
 
     @IntColumn_({nullable: false})
     logIndex!: number
+
+    /**
+     * the subnet the event names (its netuid argument), for filtering without reading args
+     */
+    @IntColumn_({nullable: true})
+    netuid!: number | undefined | null
 
     /**
      * the event's arguments by name; integers beyond 2^53 as decimal strings

@@ -76,6 +76,7 @@ export class Job {
     @IntColumn_({nullable: true})
     completedAtBlock!: number | undefined | null
 
+    @Index_()
     @IntColumn_({nullable: false})
     updatedAtBlock!: number
 

@@ -52,6 +52,7 @@ export class Market {
     @DateTimeColumn_({nullable: false})
     createdAt!: Date
 
+    @Index_()
     @IntColumn_({nullable: false})
     updatedAtBlock!: number
 

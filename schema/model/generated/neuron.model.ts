@@ -48,6 +48,7 @@ export class Neuron {
     @DateTimeColumn_({nullable: false})
     registeredAt!: Date
 
+    @Index_()
     @IntColumn_({nullable: false})
     updatedAtBlock!: number
 

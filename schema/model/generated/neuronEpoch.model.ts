@@ -63,6 +63,7 @@ export class NeuronEpoch {
     @BooleanColumn_({nullable: false})
     validatorPermit!: boolean
 
+    @Index_()
     @IntColumn_({nullable: false})
     block!: number
 }

@@ -53,6 +53,7 @@ export class Provider {
     @DateTimeColumn_({nullable: false})
     registeredAt!: Date
 
+    @Index_()
     @IntColumn_({nullable: false})
     updatedAtBlock!: number
 

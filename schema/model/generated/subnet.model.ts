@@ -44,6 +44,7 @@ export class Subnet {
     @DateTimeColumn_({nullable: false})
     createdAt!: Date
 
+    @Index_()
     @IntColumn_({nullable: false})
     updatedAtBlock!: number
 

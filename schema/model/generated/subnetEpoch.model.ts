@@ -49,6 +49,7 @@ export class SubnetEpoch {
     @IntColumn_({nullable: false})
     neuronCount!: number
 
+    @Index_()
     @IntColumn_({nullable: false})
     postedAtBlock!: number
 

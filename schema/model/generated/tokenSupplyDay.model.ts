@@ -29,6 +29,7 @@ export class TokenSupplyDay {
     @BigIntColumn_({nullable: false})
     supply!: bigint
 
+    @Index_()
     @IntColumn_({nullable: false})
     updatedAtBlock!: number
 }
