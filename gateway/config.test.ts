@@ -15,7 +15,24 @@ describe('loadConfig', () => {
       maxAliases: 30,
       maxCost: 50_000,
       rateLimit: { perSecond: 50, burst: 100 },
+      mutations: undefined,
     });
+  });
+
+  it('turns on the signed mutations with DEPLOYMENT_FILE (and RPC_URL), relaying with RELAYER_KEY', () => {
+    const key = `0x${'ab'.repeat(32)}`;
+    expect(
+      loadConfig({ DATABASE_URL: DB, RPC_URL: 'http://127.0.0.1:8545', DEPLOYMENT_FILE: 'd.json', RELAYER_KEY: key }).mutations,
+    ).toEqual({
+      deploymentFile: 'd.json',
+      relayerKey: key,
+      rateLimits: { perAddressPerMinute: 30, perAddressBurst: 10, perIpPerMinute: 120, perIpBurst: 30 },
+    });
+    expect(() => loadConfig({ DATABASE_URL: DB, DEPLOYMENT_FILE: 'd.json' })).toThrow('DEPLOYMENT_FILE is set but RPC_URL is not');
+    expect(() => loadConfig({ DATABASE_URL: DB, RELAYER_KEY: key })).toThrow('RELAYER_KEY is set but DEPLOYMENT_FILE is not');
+    expect(() =>
+      loadConfig({ DATABASE_URL: DB, RPC_URL: 'http://127.0.0.1:8545', DEPLOYMENT_FILE: 'd.json', RELAYER_KEY: '0x12' }),
+    ).toThrow(new ConfigError('RELAYER_KEY must be a 0x-prefixed 32-byte hex private key'));
   });
 
   it('reads every variable', () => {

@@ -31,6 +31,18 @@ const schema = z.object({
   /** Requests per second per client IP (token bucket refill); 0 turns the limit off. */
   GATEWAY_RATE_LIMIT_PER_SECOND: int(0, 1_000_000).default(50),
   GATEWAY_RATE_LIMIT_BURST: int(1, 1_000_000).default(100),
+  /** The deployment (contract addresses) of RPC_URL's chain: turns on the signed mutations. */
+  DEPLOYMENT_FILE: z.string().min(1).optional(),
+  /** Private key of the relayer that sends and pays for the signed mutations. */
+  RELAYER_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 0x-prefixed 32-byte hex private key')
+    .optional(),
+  /** Signed mutations per minute per signer address and per client IP (token buckets); 0 turns one off. */
+  GATEWAY_MUTATIONS_PER_MINUTE_PER_ADDRESS: int(0, 1_000_000).default(30),
+  GATEWAY_MUTATIONS_BURST_PER_ADDRESS: int(1, 1_000_000).default(10),
+  GATEWAY_MUTATIONS_PER_MINUTE_PER_IP: int(0, 1_000_000).default(120),
+  GATEWAY_MUTATIONS_BURST_PER_IP: int(1, 1_000_000).default(30),
 });
 
 export interface GatewayConfig {
@@ -45,6 +57,13 @@ export interface GatewayConfig {
   maxCost: number;
   /** Undefined when GATEWAY_RATE_LIMIT_PER_SECOND is 0. */
   rateLimit?: { perSecond: number; burst: number };
+  /** Signed mutations: present when DEPLOYMENT_FILE is set (which needs RPC_URL). */
+  mutations?: {
+    deploymentFile: string;
+    /** Undefined: typed data is served, mutations answer MUTATIONS_UNAVAILABLE. */
+    relayerKey?: `0x${string}`;
+    rateLimits: { perAddressPerMinute: number; perAddressBurst: number; perIpPerMinute: number; perIpBurst: number };
+  };
 }
 
 export class ConfigError extends Error {
@@ -66,6 +85,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     throw new ConfigError(`${name} ${message}`);
   }
   const c = parsed.data;
+  if (c.DEPLOYMENT_FILE && !c.RPC_URL)
+    throw new ConfigError('DEPLOYMENT_FILE is set but RPC_URL is not: name the chain it was deployed to');
+  if (c.RELAYER_KEY && !c.DEPLOYMENT_FILE)
+    throw new ConfigError('RELAYER_KEY is set but DEPLOYMENT_FILE is not: the relayer needs the contracts');
   return {
     port: c.PORT,
     host: c.HOST,
@@ -78,5 +101,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxCost: c.GATEWAY_MAX_COST,
     rateLimit:
       c.GATEWAY_RATE_LIMIT_PER_SECOND > 0 ? { perSecond: c.GATEWAY_RATE_LIMIT_PER_SECOND, burst: c.GATEWAY_RATE_LIMIT_BURST } : undefined,
+    mutations: c.DEPLOYMENT_FILE
+      ? {
+          deploymentFile: c.DEPLOYMENT_FILE,
+          relayerKey: c.RELAYER_KEY?.toLowerCase() as `0x${string}` | undefined,
+          rateLimits: {
+            perAddressPerMinute: c.GATEWAY_MUTATIONS_PER_MINUTE_PER_ADDRESS,
+            perAddressBurst: c.GATEWAY_MUTATIONS_BURST_PER_ADDRESS,
+            perIpPerMinute: c.GATEWAY_MUTATIONS_PER_MINUTE_PER_IP,
+            perIpBurst: c.GATEWAY_MUTATIONS_BURST_PER_IP,
+          },
+        }
+      : undefined,
   };
 }

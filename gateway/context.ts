@@ -5,6 +5,7 @@ import type { ChainHeadClient } from './chain';
 import type { ChangeFeed } from './changes';
 import { InferenceUnavailableError } from './errors';
 import type { InferenceClient, ProviderScore } from './inference';
+import type { MutationService } from './mutations/service';
 import { createStore, type QueryFn, type Store } from './store';
 
 export interface IndexedHeights {
@@ -21,6 +22,8 @@ export interface GatewayServices {
   executionProvider(): Promise<string | null>;
   /** What the indexer changed, batch by batch (subscriptions); absent when not serving. */
   changes?: ChangeFeed;
+  /** Signed mutations (typed data and relaying); absent without a chain and a deployment. */
+  mutations?: MutationService;
 }
 
 export interface GatewayContext {
@@ -28,6 +31,8 @@ export interface GatewayContext {
   store: Store;
   /** Score of a provider by lowercase address; null if the service does not know it. */
   scores: DataLoader<string, ProviderScore | null>;
+  /** The client's IP address (per-IP limits of mutations); absent in-process unless given. */
+  clientIp?: string;
 }
 
 function createScores(services: GatewayServices): DataLoader<string, ProviderScore | null> {
@@ -41,8 +46,8 @@ function createScores(services: GatewayServices): DataLoader<string, ProviderSco
   );
 }
 
-export function createContext(services: GatewayServices): GatewayContext {
-  return { services, store: createStore(services.query), scores: createScores(services) };
+export function createContext(services: GatewayServices, clientIp?: string): GatewayContext {
+  return { services, store: createStore(services.query), scores: createScores(services), clientIp };
 }
 
 /**

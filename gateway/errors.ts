@@ -14,6 +14,29 @@ export const ErrorCode = {
   QUERY_TIMEOUT: 'QUERY_TIMEOUT',
   INFERENCE_UNAVAILABLE: 'INFERENCE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  // Signed mutations (gateway/mutations): each refusal has its own code, and none changes anything.
+  /** The signature is malformed or was not made by the request's `from` over this request. */
+  INVALID_SIGNATURE: 'INVALID_SIGNATURE',
+  /** The request's nonce was used already (a replay), or a request with it is being relayed now. */
+  NONCE_USED: 'NONCE_USED',
+  /** The nonce is ahead of the signer's next forwarder nonce: sign again with the one the typed-data query gives. */
+  NONCE_TOO_HIGH: 'NONCE_TOO_HIGH',
+  /** The request's deadline has passed (on the chain's clock). */
+  REQUEST_EXPIRED: 'REQUEST_EXPIRED',
+  /** The signer may not do this, by the indexed state (not the job's sender, not its provider, no permit, ...). */
+  WRONG_ROLE: 'WRONG_ROLE',
+  /** What the request names (a job, a market, a neuron) is not in the index (yet). */
+  NOT_FOUND: 'NOT_FOUND',
+  INSUFFICIENT_BALANCE: 'INSUFFICIENT_BALANCE',
+  /** The token allowance to the market or registry is too small: approve first (approveToken). */
+  INSUFFICIENT_ALLOWANCE: 'INSUFFICIENT_ALLOWANCE',
+  INSUFFICIENT_STAKE: 'INSUFFICIENT_STAKE',
+  /** The contract would revert; `extensions.contractError` names its error and arguments. */
+  CONTRACT_REVERTED: 'CONTRACT_REVERTED',
+  /** The relayer could not send the transaction or see it mined (RPC down, out of gas money). */
+  RELAY_FAILED: 'RELAY_FAILED',
+  /** This gateway has no relayer key or no deployment: it serves no mutations. */
+  MUTATIONS_UNAVAILABLE: 'MUTATIONS_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -107,6 +130,42 @@ export class InferenceUnavailableError extends GatewayError {
   constructor(reason: string, options?: GraphQLErrorOptions) {
     super(`inference service unavailable: ${reason}`, ErrorCode.INFERENCE_UNAVAILABLE, options);
     this.name = 'InferenceUnavailableError';
+  }
+}
+
+/**
+ * A signed mutation refused (or failed) before anything changed on chain; `code` says why. One
+ * class for the mutation codes: they differ only in code, message and retryability, and the
+ * resolvers raise them from one pipeline (gateway/mutations/service.ts).
+ */
+export type MutationErrorCode =
+  | typeof ErrorCode.INVALID_SIGNATURE
+  | typeof ErrorCode.NONCE_USED
+  | typeof ErrorCode.NONCE_TOO_HIGH
+  | typeof ErrorCode.REQUEST_EXPIRED
+  | typeof ErrorCode.WRONG_ROLE
+  | typeof ErrorCode.NOT_FOUND
+  | typeof ErrorCode.INSUFFICIENT_BALANCE
+  | typeof ErrorCode.INSUFFICIENT_ALLOWANCE
+  | typeof ErrorCode.INSUFFICIENT_STAKE
+  | typeof ErrorCode.CONTRACT_REVERTED
+  | typeof ErrorCode.RELAY_FAILED
+  | typeof ErrorCode.MUTATIONS_UNAVAILABLE;
+
+// Retrying the same signed request can succeed later only for these: the index catching up, and a
+// relay that failed for want of the RPC.
+const RETRYABLE: ReadonlySet<MutationErrorCode> = new Set([ErrorCode.NOT_FOUND, ErrorCode.RELAY_FAILED]);
+
+export class MutationError extends GatewayError {
+  readonly retryable: boolean;
+  constructor(
+    readonly code: MutationErrorCode,
+    message: string,
+    options?: GraphQLErrorOptions,
+  ) {
+    super(message, code, options);
+    this.name = 'MutationError';
+    this.retryable = RETRYABLE.has(code);
   }
 }
 

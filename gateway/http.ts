@@ -63,7 +63,8 @@ export interface HttpServerOptions {
 
 export function createHttpServer<C extends BaseContext>(
   apollo: Pick<ApolloServer<C>, 'executeHTTPGraphQLRequest'>,
-  context: () => Promise<C>,
+  /** Per request; given the peer's address (per-IP limits of mutations). */
+  context: (clientIp: string | undefined) => Promise<C>,
   opts: HttpServerOptions = {},
 ): http.Server {
   const path = opts.path ?? '/graphql';
@@ -99,7 +100,7 @@ export function createHttpServer<C extends BaseContext>(
       }
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-        context,
+        context: () => context(req.socket.remoteAddress),
       });
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;

@@ -7,11 +7,13 @@ it('exports exactly its public surface', () => {
       'BadUserInputError',
       'ConfigError',
       'DEFAULT_FIRST',
+      'DEVNET_RELAYER_KEY',
       'ENTITY_SPECS',
       'ErrorCode',
       'GatewayError',
       'InferenceUnavailableError',
       'MAX_FIRST',
+      'MutationError',
       'QueryTimeoutError',
       'QueryTooComplexError',
       'QueryTooDeepError',
@@ -64,8 +66,44 @@ it('has the root fields and per-entity naming every later feature builds on', as
       'neuronRankings',
       'providerRankings',
       'marketRankings',
+      // what to sign for each signed mutation (gateway/mutations)
+      'registerProviderTypedData',
+      'updateProviderTypedData',
+      'submitJobTypedData',
+      'cancelJobTypedData',
+      'claimJobTypedData',
+      'submitJobResultTypedData',
+      'approveJobTypedData',
+      'rejectJobTypedData',
+      'addStakeTypedData',
+      'removeStakeTypedData',
+      'setWeightsTypedData',
+      'approveTokenTypedData',
     ].sort(),
   );
+  const mutation = schema.getMutationType()?.getFields() ?? {};
+  expect(
+    Object.fromEntries(
+      Object.values(mutation).map((f) => [f.name, `(${f.args.map((a) => `${a.name}: ${a.type}`).join(', ')}): ${f.type}`]),
+    ),
+  ).toEqual({
+    ...Object.fromEntries(
+      [
+        'registerProvider',
+        'updateProvider',
+        'submitJob',
+        'cancelJob',
+        'claimJob',
+        'submitJobResult',
+        'approveJob',
+        'rejectJob',
+        'addStake',
+        'removeStake',
+        'setWeights',
+      ].map((name) => [name, '(request: ForwardRequestInput!, signature: String!, wait: Boolean!): RelayResult!']),
+    ),
+    approveToken: '(permit: PermitInput!, signature: String!, wait: Boolean!): RelayResult!',
+  });
   const subscription = schema.getSubscriptionType()?.getFields() ?? {};
   expect(
     Object.fromEntries(

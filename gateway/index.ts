@@ -8,7 +8,9 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import type { FormattedExecutionResult, GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import type { DataSource } from 'typeorm';
+import type { Hex } from 'viem';
 import { WebSocketServer } from 'ws';
+import type { Deployment } from '../chain';
 import { createDataSource } from '../schema';
 import { createChainHeadClient } from './chain';
 import { createChangeFeed } from './changes';
@@ -28,6 +30,7 @@ import {
   DEFAULT_MAX_COST,
 } from './limits';
 import { createChangeListener } from './listener';
+import { createMutations, type MutationRateLimits, MutationResolver } from './mutations';
 import { createRateLimiter } from './ratelimit';
 import { RESOLVERS } from './resolvers';
 import { BigIntScalar, DateTimeScalar } from './scalars';
@@ -41,6 +44,7 @@ export {
   ErrorCode,
   GatewayError,
   InferenceUnavailableError,
+  MutationError,
   QueryTimeoutError,
   QueryTooComplexError,
   QueryTooDeepError,
@@ -49,6 +53,7 @@ export {
 } from './errors';
 export { createInferenceClient, type InferenceClient, type ProviderScore } from './inference';
 export { computeCost } from './limits';
+export { DEVNET_RELAYER_KEY } from './mutations';
 export { compileWhere, type Where } from './sql/filter';
 export { DEFAULT_FIRST, MAX_FIRST } from './sql/list';
 export { SqlParams } from './sql/params';
@@ -58,7 +63,7 @@ let schemaPromise: Promise<GraphQLSchema> | undefined;
 /** The GraphQL schema (built once per process: type-graphql's metadata is global anyway). */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
   schemaPromise ??= buildSchema({
-    resolvers: RESOLVERS,
+    resolvers: [...RESOLVERS, MutationResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
     // Our subscriptions bring their own `subscribe` (a per-gateway change feed from the context);
@@ -99,6 +104,12 @@ export interface GatewayOptions {
   maxCost?: number;
   /** Per-IP token bucket on HTTP requests and WebSocket subscribe messages; off unless given. */
   rateLimit?: { perSecond: number; burst: number };
+  /** The protocol's contracts on rpcUrl's chain: enables the typed-data queries of the signed mutations. */
+  deployment?: Deployment;
+  /** Key of the relayer that sends (and pays for) signed mutations; without it they answer MUTATIONS_UNAVAILABLE. */
+  relayerKey?: Hex;
+  /** Per-address and per-IP limits of mutations; gateway/mutations/service.ts has the defaults. */
+  mutationRateLimits?: MutationRateLimits;
   /** Lines about the change listener (disconnects, reconnects); default console.warn. */
   log?: (line: string) => void;
   /** Where errors that reach clients as INTERNAL_SERVER_ERROR are reported; default console.error. */
@@ -108,8 +119,8 @@ export interface GatewayOptions {
 export interface Gateway {
   server: ApolloServer<GatewayContext>;
   schema: GraphQLSchema;
-  /** A fresh per-request context (loaders cache for one request only). */
-  createContext(): GatewayContext;
+  /** A fresh per-request context (loaders cache for one request only); clientIp feeds the mutations' per-IP limit. */
+  createContext(clientIp?: string): GatewayContext;
   /** Runs one operation in-process with a fresh context. */
   execute(query: string, variables?: Record<string, unknown>): Promise<FormattedExecutionResult>;
   /** Opens the database pool and checks it with one query; rejects with the driver's error. */
@@ -176,6 +187,16 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     },
     changes,
   };
+  if (opts.deployment) {
+    if (!opts.rpcUrl) throw new Error('createGateway: a deployment needs rpcUrl');
+    services.mutations = createMutations({
+      deployment: opts.deployment,
+      rpcUrl: opts.rpcUrl,
+      relayerKey: opts.relayerKey,
+      query: services.query,
+      rateLimits: opts.mutationRateLimits,
+    });
+  }
   const listenUrl = opts.databaseUrl ?? (dataSource.options as { url?: string }).url;
   const listener = listenUrl
     ? createChangeListener({
@@ -211,13 +232,13 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   });
 
   const schema = await buildGatewaySchema();
-  const makeContext = () => createContext(services);
+  const makeContext = (clientIp?: string) => createContext(services, clientIp);
   // Declared before Apollo so its drain plugin can close it: running requests finish, idle
   // keep-alive sockets close, and stop() resolves within the grace period.
   let server: ApolloServer<GatewayContext>;
-  const httpServer = createHttpServer(
+  const httpServer = createHttpServer<GatewayContext>(
     { executeHTTPGraphQLRequest: (req) => server.executeHTTPGraphQLRequest(req) },
-    async () => makeContext(),
+    async (clientIp) => makeContext(clientIp),
     { rateLimit },
   );
   // noServer: attached to the http server's upgrades by hand, because a WebSocketServer given the

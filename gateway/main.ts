@@ -1,5 +1,6 @@
 // The gateway process: config from the environment, check the database, serve, stop on signals.
 // Every start-up failure is one line on stderr and exit code 1.
+import { type Deployment, readDeployment } from '../chain';
 import { ConfigError, createGateway, type GatewayConfig, loadConfig } from './index';
 
 function fail(message: string): never {
@@ -22,6 +23,14 @@ async function main() {
     if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
+  let deployment: Deployment | undefined;
+  if (config.mutations) {
+    try {
+      deployment = readDeployment(config.mutations.deploymentFile);
+    } catch (err) {
+      fail(`DEPLOYMENT_FILE: ${describe(err)}`);
+    }
+  }
   const gateway = await createGateway({
     databaseUrl: config.databaseUrl,
     rpcUrl: config.rpcUrl,
@@ -31,6 +40,9 @@ async function main() {
     maxAliases: config.maxAliases,
     maxCost: config.maxCost,
     rateLimit: config.rateLimit,
+    deployment,
+    relayerKey: config.mutations?.relayerKey,
+    mutationRateLimits: config.mutations?.rateLimits,
   });
   try {
     await gateway.connect();
@@ -45,6 +57,9 @@ async function main() {
     fail(`cannot listen on ${config.host}:${config.port} (${describe(err)})`);
   }
   console.log(`gateway: ready at ${url}`);
+  if (!config.mutations) console.log('gateway: signed mutations off (set RPC_URL, DEPLOYMENT_FILE and RELAYER_KEY)');
+  else if (!config.mutations.relayerKey) console.log('gateway: typed data served, mutations off (set RELAYER_KEY to relay them)');
+  else console.log(`gateway: relaying signed mutations through the forwarder ${deployment?.contracts.forwarder}`);
 
   let stopping = false;
   const stop = async () => {

@@ -26,8 +26,8 @@ export interface WebSocketServerOptions {
   maxCost: number;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   rateLimit?: RateLimiter;
-  /** A fresh context per operation (a subscription renews its loaders per event). */
-  context: () => GatewayContext;
+  /** A fresh context per operation (a subscription renews its loaders per event), given the peer's address. */
+  context: (clientIp: string | undefined) => GatewayContext;
 }
 
 /** graphql-js's own errors carry no code; give them Apollo's, as the HTTP path does. */
@@ -82,7 +82,7 @@ export function useWebSocketServer(wss: WebSocketServer, opts: WebSocketServerOp
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: opts.context(),
+          contextValue: opts.context(ctx.extra.request.socket.remoteAddress),
         };
       },
       onNext(_ctx, _id, _payload, _args, result) {

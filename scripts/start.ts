@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { deployProtocol, readDeployment, startDevnet, writeDeployment } from '../chain';
+import { DEVNET_RELAYER_KEY } from '../gateway';
 import { PROJECT_ROOT } from '../schema';
 import { ConfigError, loadConfig, type StartConfig } from './config';
 import { assertPortFree, PortInUseError } from './ports';
@@ -264,6 +265,9 @@ async function main(): Promise<void> {
     HOST: cfg.host,
     PORT: String(cfg.gatewayPort),
     INFERENCE_URL: inferenceUrl,
+    // Signed mutations are relayed by a Hardhat account of their own on the embedded devnet; on
+    // someone else's chain only with the RELAYER_KEY given (the gateway then serves typed data only).
+    ...(cfg.chain ? {} : { RELAYER_KEY: cfg.childEnv.RELAYER_KEY || DEVNET_RELAYER_KEY }),
   });
   await supervise('gateway', gateway, () =>
     poll('the gateway', 60_000, async () => {
