@@ -34,6 +34,8 @@ import { createMutations, type MutationRateLimits, MutationResolver } from './mu
 import { createRateLimiter } from './ratelimit';
 import { RESOLVERS } from './resolvers';
 import { BigIntScalar, DateTimeScalar } from './scalars';
+import { createOperationPlugin } from './sql/plugin';
+import { createPoolQuery } from './sql/pool';
 import { useWebSocketServer } from './ws';
 
 export { ConfigError, type GatewayConfig, loadConfig } from './config';
@@ -165,10 +167,11 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const changes = createChangeFeed({ onDrop: () => log('a slow subscription lost a change event (queue full)') });
   const inference = opts.inferenceUrl ? createInferenceClient({ url: opts.inferenceUrl }) : undefined;
   let health: { at: number; value: Promise<string | null> } | undefined;
+  const poolQuery = createPoolQuery(dataSource);
   const services: GatewayServices = {
     query: async (sql, params) => {
       if (!dataSource.isInitialized) await connect();
-      return dataSource.query(sql, params);
+      return poolQuery(sql, params);
     },
     chain: opts.rpcUrl ? createChainHeadClient({ url: opts.rpcUrl }) : undefined,
     inference,
@@ -264,6 +267,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 2000 }),
       costPlugin,
+      // After the limits: operations over the entity API run as one SQL statement (gateway/sql/operation.ts).
+      createOperationPlugin(services.query),
     ],
   });
 

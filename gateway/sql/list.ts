@@ -90,7 +90,8 @@ function selectList(spec: EntitySpec, prefix = ''): string {
     .join(', ');
 }
 
-function conditions(spec: EntitySpec, args: CheckedListArgs, params: SqlParams, withCursor: boolean): string[] {
+/** The page's conditions: `where`, and the cursor's keyset condition when `withCursor`. */
+export function conditions(spec: EntitySpec, args: CheckedListArgs, params: SqlParams, withCursor: boolean): string[] {
   const out: string[] = [];
   const where = compileWhere(spec, args.where, params);
   if (where) out.push(where);

@@ -1,0 +1,353 @@
+// One SQL statement for a whole query operation, its JSON built inside Postgres: the read path's
+// fast lane. Covers the entity API (root lists and lookups, scalar fields, to-one relations, pages
+// of to-many relations with where / orderBy / first / after / totalCount / pageInfo, __typename,
+// fragments, @skip / @include); anything else (rankings, scores, _meta, protocol extras) makes
+// compileOperation return null, and graphql-js runs the resolvers as before. Both lanes must give
+// the same answer: test/gateway-operation.test.ts compares them query by query.
+//
+// Output must match what graphql-js serialises through our scalars: BigInt as decimal strings,
+// DateTime as Date#toISOString (UTC, milliseconds), Float and Int as numbers, enums as their names
+// (stored as such), and object keys in selection order (json, not jsonb, keeps them).
+import {
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  GraphQLIncludeDirective,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  GraphQLSkipDirective,
+  getArgumentValues,
+  getDirectiveValues,
+  getVariableValues,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { ENTITY_SPECS, type EntitySpec, type FieldSpec } from '../entities';
+import { compileWhere, type Where } from './filter';
+import { type CheckedListArgs, checkListArgs, conditions, type ListArgs } from './list';
+import { ident, SqlParams } from './params';
+
+export interface CompiledOperation {
+  sql: string;
+  params: unknown[];
+}
+
+/** Thrown inside the compiler for a selection it does not cover; compileOperation answers null. */
+class Unsupported extends Error {}
+
+/** To-many relations of the entity API (gateway/resolvers.ts, protocol.resolver.ts): field → rows by foreign key. */
+const TO_MANY: Partial<Record<string, Record<string, { spec: EntitySpec; column: string }>>> = {
+  Subnet: {
+    neurons: { spec: ENTITY_SPECS.Neuron, column: 'subnet_id' },
+    epochs: { spec: ENTITY_SPECS.SubnetEpoch, column: 'subnet_id' },
+    stakePositions: { spec: ENTITY_SPECS.StakePosition, column: 'subnet_id' },
+    weights: { spec: ENTITY_SPECS.Weights, column: 'subnet_id' },
+  },
+  SubnetEpoch: { neurons: { spec: ENTITY_SPECS.NeuronEpoch, column: 'subnet_epoch_id' } },
+  Market: {
+    jobs: { spec: ENTITY_SPECS.Job, column: 'market_id' },
+    epochs: { spec: ENTITY_SPECS.MarketEpoch, column: 'market_id' },
+  },
+  Provider: {
+    jobs: { spec: ENTITY_SPECS.Job, column: 'provider_id' },
+    epochs: { spec: ENTITY_SPECS.ProviderEpoch, column: 'provider_id' },
+  },
+  Job: { events: { spec: ENTITY_SPECS.JobEvent, column: 'job_id' } },
+};
+
+/** Root lookups (gateway/resolvers.ts LookupResolver): the first row matching the arguments. */
+const LOOKUPS: Record<string, EntitySpec> = {
+  subnet: ENTITY_SPECS.Subnet,
+  neuron: ENTITY_SPECS.Neuron,
+  market: ENTITY_SPECS.Market,
+  provider: ENTITY_SPECS.Provider,
+  job: ENTITY_SPECS.Job,
+};
+
+const LISTS: Record<string, EntitySpec> = Object.fromEntries(Object.values(ENTITY_SPECS).map((s) => [s.plural, s]));
+
+/** json_build_object takes at most 100 arguments. */
+const MAX_KEYS = 50;
+
+const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** A column as its GraphQL value in JSON. */
+function columnJson(f: FieldSpec, t: string): string {
+  const col = `${t}.${ident(f.column)}`;
+  switch (f.kind) {
+    case 'bigint':
+      return `${col}::text`;
+    case 'datetime':
+      return iso(col);
+    default:
+      return col;
+  }
+}
+
+/** The JSON text of a sort value as JSON.stringify writes it in a cursor (sql/list.ts encodeCursor). */
+function cursorValueJson(f: FieldSpec, t: string): string {
+  const col = `${t}.${ident(f.column)}`;
+  switch (f.kind) {
+    case 'int':
+      return `${col}::text`;
+    case 'datetime':
+      return `to_json(${iso(col)})::text`;
+    case 'bigint':
+    case 'id':
+    case 'string':
+    case 'enum':
+      return `to_json(${col}::text)::text`;
+    default:
+      throw new Unsupported(`cursor on ${f.kind}`);
+  }
+}
+
+class Compiler {
+  readonly params = new SqlParams();
+  private aliases = 0;
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly fragments: Record<string, FragmentDefinitionNode>,
+    private readonly variables: Record<string, unknown>,
+  ) {}
+
+  private alias(): string {
+    return `"t${this.aliases++}"`;
+  }
+
+  /** graphql-js's CollectFields: fields by response key, fragments inlined, @skip / @include applied. */
+  collect(typeName: string, sets: readonly SelectionSetNode[]): Map<string, FieldNode[]> {
+    const out = new Map<string, FieldNode[]>();
+    const visited = new Set<string>();
+    const walk = (set: SelectionSetNode) => {
+      for (const sel of set.selections) {
+        if (!this.included(sel)) continue;
+        if (sel.kind === Kind.FIELD) {
+          const key = sel.alias?.value ?? sel.name.value;
+          const list = out.get(key);
+          if (list) list.push(sel);
+          else out.set(key, [sel]);
+        } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+          if (sel.typeCondition && sel.typeCondition.name.value !== typeName) throw new Unsupported('type condition');
+          walk(sel.selectionSet);
+        } else {
+          const name = sel.name.value;
+          if (visited.has(name)) continue;
+          visited.add(name);
+          const frag = this.fragments[name];
+          if (!frag || frag.typeCondition.name.value !== typeName) throw new Unsupported('fragment');
+          walk(frag.selectionSet);
+        }
+      }
+    };
+    for (const s of sets) walk(s);
+    return out;
+  }
+
+  private included(node: { directives?: readonly unknown[] }): boolean {
+    if (!node.directives?.length) return true;
+    // biome-ignore lint/suspicious/noExplicitAny: graphql-js's own node types
+    const n = node as any;
+    if (getDirectiveValues(GraphQLSkipDirective, n, this.variables)?.if === true) return false;
+    if (getDirectiveValues(GraphQLIncludeDirective, n, this.variables)?.if === false) return false;
+    return true;
+  }
+
+  private args(parent: GraphQLObjectType, node: FieldNode): Record<string, unknown> {
+    const def = parent.getFields()[node.name.value] as GraphQLField<unknown, unknown> | undefined;
+    if (!def) throw new Unsupported(`no field ${node.name.value}`);
+    return getArgumentValues(def, node, this.variables);
+  }
+
+  private objectType(name: string): GraphQLObjectType {
+    const t = this.schema.getType(name);
+    if (!t || !('getFields' in t) || t.astNode?.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION) throw new Unsupported(`type ${name}`);
+    return t as GraphQLObjectType;
+  }
+
+  private buildObject(pairs: string[]): string {
+    if (pairs.length / 2 > MAX_KEYS) throw new Unsupported('too many keys');
+    return `json_build_object(${pairs.join(', ')})`;
+  }
+
+  /** The JSON of one row of `spec` (table alias `t`) with the selection `nodes`. */
+  object(spec: EntitySpec, t: string, nodes: readonly FieldNode[]): string {
+    const type = this.objectType(spec.name);
+    const pairs: string[] = [];
+    for (const [key, fields] of this.collect(spec.name, nodes.map((n) => n.selectionSet!).filter(Boolean))) {
+      const node = fields[0]!;
+      const name = node.name.value;
+      let value: string;
+      const f = spec.fields[name];
+      const many = TO_MANY[spec.name]?.[name];
+      if (name === '__typename') value = `${lit(spec.name)}::text`;
+      else if (f && !f.relation) value = columnJson(f, t);
+      else if (f?.relation) {
+        const target = ENTITY_SPECS[f.relation];
+        const r = this.alias();
+        value = `(SELECT ${this.object(target, r, fields)} FROM ${ident(target.table)} ${r} WHERE ${r}."id" = ${t}.${ident(f.column)})`;
+      } else if (many) {
+        value = this.page(many.spec, this.args(type, node) as ListArgs, fields, (r) => `${r}.${ident(many.column)} = ${t}."id"`);
+      } else throw new Unsupported(`${spec.name}.${name}`);
+      pairs.push(lit(key), value);
+    }
+    return this.buildObject(pairs);
+  }
+
+  /** A page `{ items, pageInfo, totalCount }` of `spec`, optionally tied to a parent row. */
+  page(spec: EntitySpec, raw: ListArgs, nodes: readonly FieldNode[], parent?: (alias: string) => string): string {
+    const args: CheckedListArgs = checkListArgs(spec, raw);
+    const pageType = `${spec.name}Page`;
+    const selected = this.collect(
+      pageType,
+      nodes.map((n) => n.selectionSet!),
+    );
+    const r = this.alias();
+    const p = this.alias();
+    const table = ident(spec.table);
+    const sort = spec.fields[args.orderBy];
+    const order = (a: string) => `${a}.${ident(sort.column)} ${args.direction}, ${a}."id" ${args.direction}`;
+    // Added on first use: Postgres refuses a statement with a parameter it does not reference.
+    let firstParam: string | undefined;
+    const first = () => (firstParam ??= this.params.add(args.first, 'int4'));
+    const pairs: string[] = [];
+    let needRows = false;
+    for (const [key, fields] of selected) {
+      const name = fields[0]!.name.value;
+      let value: string;
+      if (name === '__typename') value = `${lit(pageType)}::text`;
+      else if (name === 'items') {
+        needRows = true;
+        value = `coalesce(json_agg(${this.object(spec, p, fields)} ORDER BY ${p}."__n") FILTER (WHERE ${p}."__n" <= ${first()}), '[]'::json)`;
+      } else if (name === 'pageInfo') {
+        needRows = true;
+        const info: string[] = [];
+        for (const [k, fs] of this.collect(
+          'PageInfo',
+          fields.map((n) => n.selectionSet!),
+        )) {
+          const n = fs[0]!.name.value;
+          if (n === '__typename') info.push(lit(k), `'PageInfo'::text`);
+          else if (n === 'hasNextPage') info.push(lit(k), `count(*) > ${first()}`);
+          else if (n === 'endCursor') {
+            const json = `'["' || ${lit(args.orderBy)} || '",' || ${cursorValueJson(sort, p)} || ',' || to_json(${p}."id"::text)::text || ']'`;
+            const b64 = `translate(encode(convert_to(${json}, 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
+            info.push(lit(k), `(array_agg(${b64} ORDER BY ${p}."__n" DESC) FILTER (WHERE ${p}."__n" <= ${first()}))[1]`);
+          } else throw new Unsupported(`PageInfo.${n}`);
+        }
+        value = this.buildObject(info);
+      } else if (name === 'totalCount') {
+        const c = this.alias();
+        const conds = [...(parent ? [parent(c)] : [])];
+        const w = compileWhere(spec, args.where as Where | null | undefined, this.params);
+        if (w) conds.push(qualify(w, c));
+        value = `(SELECT count(*)::int FROM ${table} ${c}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''})`;
+      } else throw new Unsupported(`${pageType}.${name}`);
+      pairs.push(lit(key), value);
+    }
+    const obj = this.buildObject(pairs);
+    if (!needRows) return `(SELECT ${obj})`;
+    const conds = [...(parent ? [parent(r)] : []), ...conditions(spec, args, this.params, true).map((c) => qualify(c, r))];
+    const limit = this.params.add(args.first + 1, 'int4');
+    const rows =
+      `SELECT ${r}.*, row_number() OVER (ORDER BY ${order(r)}) AS "__n" FROM ` +
+      `(SELECT ${r}.* FROM ${table} ${r}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''} ORDER BY ${order(r)} LIMIT ${limit}) ${r}`;
+    return `(SELECT ${obj} FROM (${rows}) ${p})`;
+  }
+
+  /** The first row of `spec` matching `where` in its default order, or null. */
+  lookup(spec: EntitySpec, where: Where, nodes: readonly FieldNode[]): string {
+    const args = checkListArgs(spec, { where, first: 1 });
+    const r = this.alias();
+    const conds = conditions(spec, args, this.params, false).map((c) => qualify(c, r));
+    const sort = spec.fields[args.orderBy];
+    return (
+      `(SELECT ${this.object(spec, r, nodes)} FROM ${ident(spec.table)} ${r}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''} ` +
+      `ORDER BY ${r}.${ident(sort.column)}, ${r}."id" LIMIT 1)`
+    );
+  }
+
+  root(operation: OperationDefinitionNode): string {
+    const query = this.schema.getQueryType();
+    if (!query) throw new Unsupported('no query type');
+    const pairs: string[] = [];
+    for (const [key, fields] of this.collect(query.name, [operation.selectionSet])) {
+      const node = fields[0]!;
+      const name = node.name.value;
+      let value: string;
+      if (name === '__typename') value = `${lit(query.name)}::text`;
+      else if (LISTS[name]) value = this.page(LISTS[name], this.args(query, node) as ListArgs, fields);
+      else if (LOOKUPS[name]) value = this.lookup(LOOKUPS[name], this.args(query, node) as Where, fields);
+      else throw new Unsupported(name);
+      pairs.push(lit(key), value);
+    }
+    return `SELECT ${this.buildObject(pairs)} AS "data"`;
+  }
+}
+
+/**
+ * compileWhere and the cursor condition write bare column names ("payment" > $1); inside a
+ * statement with several tables they must name the row's table. Bare identifiers are the only
+ * double-quoted tokens they emit outside subqueries on other tables, which name their own.
+ */
+function qualify(cond: string, alias: string): string {
+  let out = '';
+  let i = 0;
+  // Subqueries of relation filters (`IN (SELECT "id" FROM "market" WHERE ...)`) keep their own names.
+  while (i < cond.length) {
+    const ch = cond[i]!;
+    if (ch === "'") {
+      const j = cond.indexOf("'", i + 1);
+      out += cond.slice(i, j + 1);
+      i = j + 1;
+    } else if (cond.startsWith('(SELECT ', i)) {
+      // Copy the subquery verbatim up to its closing parenthesis.
+      let d = 0;
+      let j = i;
+      for (; j < cond.length; j++) {
+        if (cond[j] === '(') d++;
+        else if (cond[j] === ')' && --d === 0) break;
+      }
+      out += cond.slice(i, j + 1);
+      i = j + 1;
+    } else if (ch === '"') {
+      const j = cond.indexOf('"', i + 1);
+      out += `${alias}.${cond.slice(i, j + 1)}`;
+      i = j + 1;
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * The statement for `operation`, or null when some part of it needs the resolvers (or its
+ * variables or arguments are invalid: graphql-js then reports that as usual).
+ */
+export function compileOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  rawVariables: Record<string, unknown> | undefined,
+): CompiledOperation | null {
+  if (operation.operation !== 'query') return null;
+  const vars = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
+  if (vars.errors) return null;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  const c = new Compiler(schema, fragments, vars.coerced);
+  try {
+    const sql = c.root(operation);
+    return { sql, params: c.params.values };
+  } catch {
+    // Unsupported selections, and invalid arguments (a bad cursor, first > 1000): the resolvers'
+    // lane answers those, with its own errors.
+    return null;
+  }
+}
