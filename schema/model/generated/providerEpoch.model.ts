@@ -6,6 +6,7 @@ import {Provider} from "./provider.model"
  * What a provider did and earned in one epoch of one market.
  */
 @Index_(["provider", "marketId", "epoch"], {unique: true})
+@Index_(["provider", "epoch"], {unique: false})
 @Entity_()
 export class ProviderEpoch {
     constructor(props?: Partial<ProviderEpoch>) {
