@@ -17,6 +17,11 @@ export interface StartDevnetParameters {
   host?: string;
   /** How long to wait for JSON-RPC to answer; 30 s by default. */
   startTimeoutMs?: number;
+  /**
+   * Block gas limit (Hardhat's default when omitted). Raise it where a generator mines a whole
+   * round of transactions into one block; each transaction stays under osaka's 2^24 cap.
+   */
+  blockGasLimit?: number;
 }
 
 export interface Devnet {
@@ -108,6 +113,7 @@ export async function startDevnet(params: StartDevnetParameters = {}): Promise<D
         NODE_OPTIONS: nodeOptions,
         GRIDMIND_DEVNET_PARENT_PID: String(process.pid),
         GRIDMIND_DEVNET_BLOCK_TIME_MS: String(blockTimeMs),
+        GRIDMIND_DEVNET_BLOCK_GAS_LIMIT: params.blockGasLimit ? String(params.blockGasLimit) : '',
         HARDHAT_DISABLE_TELEMETRY_PROMPT: 'true',
       },
     },

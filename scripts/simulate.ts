@@ -1,11 +1,13 @@
 // `npm run simulate -- --preset large --blocks N [--seed S] [--rpc URL --deployment FILE]`: writes a
 // history to a devnet (its own, unless --rpc names one whose deployment the simulator may use) with
-// the simulator and the epoch keeper, and says how many events of each kind it produced.
+// the simulator and the epoch keeper, and says how many events of each kind it produced. On its own
+// devnet each round is mined as one block (the keeper's posts as the next one), so --blocks counts
+// rounds and epoch waves: `--preset large --blocks 200` is about a million events.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createPublicClient, decodeEventLog, http } from 'viem';
+import { type AbiEvent, createPublicClient, http, toEventSelector } from 'viem';
 import {
   computeMarketAbi,
   createKeeper,
@@ -24,6 +26,8 @@ import {
 } from '../chain';
 
 const ABIS = [gridTokenAbi, forwarderAbi, subnetRegistryAbi, epochLedgerAbi, computeMarketAbi];
+/** Room for a whole round in one block (each transaction stays under osaka's 2^24 cap). */
+const BLOCK_GAS_LIMIT = 2 ** 40;
 
 function usage(msg: string): never {
   console.error(
@@ -54,11 +58,14 @@ async function main(): Promise<void> {
   let rpcUrl: string;
   let deployment: Deployment;
   let stop = async () => {};
+  // On its own devnet the simulator mines each round itself (one block, however many transactions):
+  // with automine every transaction would be a block of its own, and that is most of the time.
+  const manual = !values.rpc;
   if (values.rpc && values.deployment) {
     rpcUrl = values.rpc;
     deployment = readDeployment(values.deployment);
   } else {
-    const devnet = await startDevnet({ port: 0 });
+    const devnet = await startDevnet({ port: 0, blockGasLimit: BLOCK_GAS_LIMIT });
     stop = () => devnet.stop();
     rpcUrl = devnet.rpcUrl;
     deployment = await deployProtocol({ rpcUrl });
@@ -68,39 +75,64 @@ async function main(): Promise<void> {
   }
   const client = createPublicClient({ transport: http(rpcUrl) });
   const head = async () => Number(await client.getBlockNumber({ cacheTime: 0 }));
-  const simulator = createSimulator({ rpcUrl, deployment, seed, preset });
-  const keeper = createKeeper({ rpcUrl, deployment });
+  // With manual mining the keeper runs inside the simulator (after each round, same block cadence).
+  const simulator = createSimulator({ rpcUrl, deployment, seed, preset, ...(manual ? { mining: 'manual' as const, keeper: true } : {}) });
+  const keeper = manual ? undefined : createKeeper({ rpcUrl, deployment });
   const start = Date.now();
   const from = await head();
   let epochs = 0;
-  console.log(`simulate: preset ${preset}, seed ${seed}, until block ${from + blocks}`);
+  let keeperEvents = 0;
+  console.log(`simulate: preset ${preset}, seed ${seed}, until block ${from + blocks}${manual ? ', one block per round' : ''}`);
   await simulator.setup();
+  console.log(`simulate: set up in ${((Date.now() - start) / 1000).toFixed(1)} s, ${simulator.events.toLocaleString('en-US')} events`);
   let last = Date.now();
+  const progress = (h: number) => {
+    const s = (Date.now() - start) / 1000;
+    const done = Math.min(1, (h - from) / blocks);
+    const events = simulator.events + keeperEvents;
+    const eta = done > 0 ? s / done - s : Number.NaN;
+    console.log(
+      `simulate: block ${h - from}/${blocks} (${(100 * done).toFixed(1)}%), round ${simulator.model.round}, ` +
+        `${events.toLocaleString('en-US')} events (${Math.round(events / s).toLocaleString('en-US')}/s), ` +
+        `${epochs || '(in-process)'} epochs, ${s.toFixed(0)} s, ETA ${Number.isFinite(eta) ? `${Math.ceil(eta)} s` : '?'}`,
+    );
+  };
   for (let h = await head(); h < from + blocks; h = await head()) {
     await simulator.round();
-    epochs += (await keeper.tick()).length;
+    if (keeper) {
+      for (const p of await keeper.tick()) {
+        epochs++;
+        keeperEvents += p.events;
+      }
+    }
     if (Date.now() - last > 5000) {
       last = Date.now();
-      const done = (h - from) / blocks;
-      const eta = done > 0 ? ((Date.now() - start) / done - (Date.now() - start)) / 1000 : Number.NaN;
-      console.log(
-        `simulate: block ${h - from} / ${blocks} (${(100 * done).toFixed(1)}%), ${epochs} epochs posted, ETA ${Number.isFinite(eta) ? `${Math.ceil(eta)} s` : '?'}`,
-      );
+      progress(await head());
     }
   }
+  progress(await head());
+  const seconds = (Date.now() - start) / 1000;
+  if (manual) await client.request({ method: 'evm_setAutomine' as 'eth_chainId', params: [true] as never });
   const counts = await countEvents(rpcUrl, deployment, deployment.startBlock, await head());
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  console.log(`simulate: ${total} events in ${((Date.now() - start) / 1000).toFixed(1)} s, ${epochs} epochs posted by the keeper`);
-  for (const [name, n] of Object.entries(counts).sort((a, b) => b[1] - a[1])) console.log(`  ${name.padEnd(32)} ${n}`);
+  console.log(
+    `simulate: ${total.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s (${Math.round(total / seconds).toLocaleString('en-US')} events/s), ${await head()} blocks`,
+  );
+  for (const [name, n] of Object.entries(counts).sort((a, b) => b[1] - a[1])) console.log(`  ${name.padEnd(40)} ${n}`);
   await stop();
 }
 
-/** Events per "contract.Event", read back from the chain in windows of blocks. */
+/** Events per "contract.Event", read back from the chain in windows of blocks, named by topic0. */
 async function countEvents(rpcUrl: string, d: Deployment, from: number, to: number): Promise<Record<string, number>> {
-  const client = createPublicClient({ transport: http(rpcUrl) });
+  const client = createPublicClient({ transport: http(rpcUrl, { timeout: 120_000 }) });
   const roles = Object.fromEntries(Object.entries(d.contracts).map(([role, a]) => [a.toLowerCase(), role]));
+  const names = new Map<string, string>();
+  for (const abi of ABIS) {
+    for (const item of abi) if (item.type === 'event') names.set(toEventSelector(item as AbiEvent), item.name);
+  }
   const counts: Record<string, number> = {};
-  const STEP = 2000; // never the whole chain in one eth_getLogs (see STACK.md)
+  // Never the whole chain in one eth_getLogs (STACK.md): a generated block can hold thousands.
+  const STEP = 25;
   for (let b = from; b <= to; b += STEP) {
     const logs = await client.getLogs({
       address: Object.values(d.contracts),
@@ -108,14 +140,7 @@ async function countEvents(rpcUrl: string, d: Deployment, from: number, to: numb
       toBlock: BigInt(Math.min(to, b + STEP - 1)),
     });
     for (const log of logs) {
-      let name = 'unknown';
-      for (const abi of ABIS) {
-        try {
-          name = decodeEventLog({ abi, data: log.data, topics: log.topics }).eventName;
-          break;
-        } catch {}
-      }
-      const key = `${roles[log.address.toLowerCase()] ?? log.address}.${name}`;
+      const key = `${roles[log.address.toLowerCase()] ?? log.address}.${names.get(log.topics[0] ?? '') ?? 'unknown'}`;
       counts[key] = (counts[key] ?? 0) + 1;
     }
   }

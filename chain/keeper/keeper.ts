@@ -55,6 +55,8 @@ export interface PostedEpoch {
   block: number;
   txHash: Hex;
   gasUsed: bigint;
+  /** Logs the post emitted (EpochFinalized, a NeuronEpoch per uid, the mints' Transfers). */
+  events: number;
   built: BuiltEpoch;
   inputs: EpochInputs;
 }
@@ -222,7 +224,7 @@ export function createKeeper(params: CreateKeeperParameters): Keeper {
       throw new KeeperError(`posting subnet ${netuid} epoch ${inputs.epoch} reverted in tx ${txHash} (block ${receipt.blockNumber})`, true);
     }
     carried.set(netuid, carry(block, inputs.epoch, built));
-    return { netuid, epoch: inputs.epoch, block, txHash, gasUsed: receipt.gasUsed, built, inputs };
+    return { netuid, epoch: inputs.epoch, block, txHash, gasUsed: receipt.gasUsed, events: receipt.logs.length, built, inputs };
   };
 
   // ---- source 'logs': inputs from the registry's events, every due epoch posted at once ----
@@ -315,6 +317,7 @@ export function createKeeper(params: CreateKeeperParameters): Keeper {
         block: head,
         txHash: p.txHash,
         gasUsed: receipt.gasUsed,
+        events: receipt.logs.length,
         built: p.built,
         inputs: p.inputs,
       };

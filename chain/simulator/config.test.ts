@@ -23,7 +23,7 @@ describe('simulator config', () => {
   it.each([
     [{ ...base, SIM_SEED: 'abc' }, /^SIM_SEED is invalid \("abc"\)/],
     [{ ...base, SIM_SEED: '4294967296' }, /^SIM_SEED is invalid/],
-    [{ ...base, SIM_PRESET: 'huge' }, /^SIM_PRESET is invalid \("huge"\): expected one of small, large/],
+    [{ ...base, SIM_PRESET: 'huge' }, /^SIM_PRESET is invalid \("huge"\): expected one of small, medium, large/],
     [{ ...base, SIM_ROUND_MS: '-5' }, /^SIM_ROUND_MS is invalid/],
     [{ DEPLOYMENT_FILE: 'x.json' }, /^RPC_URL is invalid \(unset\)/],
     [{ ...base, RPC_URL: 'localhost:8545' }, /^RPC_URL is invalid/],

@@ -52,6 +52,8 @@ export interface ChainClock {
   /** The next block's timestamp is at least this + 1. */
   timestamp: bigint;
   txs: number;
+  /** The round's transactions are mined together in the next block (the simulator's manual mining). */
+  oneBlock?: boolean;
 }
 
 export interface EpochModel {
@@ -81,7 +83,13 @@ export const createBmeTotals = (): BmeTotals => ({ burned: 0n, fees: 0n, refunde
  */
 export function landing(m: SimModel): { lo: number; hi: number; tsLo: bigint; tsHi: bigint } {
   const c = m.clock;
-  return { lo: c.block + 1, hi: c.block + c.txs + SLACK_BLOCKS, tsLo: c.timestamp + 1n, tsHi: c.timestamp + BigInt(c.txs) + SLACK_SECONDS };
+  const spread = c.oneBlock ? 1 : c.txs;
+  return {
+    lo: c.block + 1,
+    hi: c.block + spread + SLACK_BLOCKS,
+    tsLo: c.timestamp + 1n,
+    tsHi: c.timestamp + BigInt(spread) + SLACK_SECONDS,
+  };
 }
 
 /** The landing bounds of the next transaction to be planned. */

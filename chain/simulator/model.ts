@@ -46,6 +46,8 @@ export type Action =
   | { type: 'createMarket'; from: Address; kind: JobKind; tier: number; name: string; usdPerUnit: bigint }
   | { type: 'registerSubnet'; from: Address; name: string; tempo: number }
   | { type: 'registerNeuron'; from: Address; netuid: number; hotkey: Address }
+  /** SubnetRegistry.registerNeurons: several hotkeys of one coldkey, in order, into free slots. */
+  | { type: 'registerNeurons'; from: Address; netuid: number; hotkeys: Address[] }
   | { type: 'addStake'; from: Address; hotkey: Address; netuid: number; amount: bigint }
   | { type: 'removeStake'; from: Address; hotkey: Address; netuid: number; amount: bigint }
   /** From a hotkey; planned against the chain's permits and LastUpdate (validators.ts), not the model. */
@@ -242,18 +244,13 @@ export function applyAction(m: SimModel, a: Action): void {
       debit(m, a.from, m.registrationCost, 'registry');
       m.subnets.push({ netuid: m.subnets.length + 1, owner: a.from, name: a.name, tempo: a.tempo, hotkeys: [] });
       return;
-    case 'registerNeuron': {
-      const s = m.subnets[a.netuid - 1];
-      if (!s) throw new ModelError(`unknown subnet ${a.netuid}`);
-      const owner = m.hotkeyOwner.get(a.hotkey);
-      if (owner && owner !== a.from) throw new ModelError(`hotkey ${a.hotkey} belongs to ${owner}`);
-      if (s.hotkeys.includes(a.hotkey)) throw new ModelError(`hotkey ${a.hotkey} already on subnet ${a.netuid}`);
-      if (s.hotkeys.length >= 256) throw new ModelError(`subnet ${a.netuid} is full`);
-      debit(m, a.from, m.neuronRegistrationCost, 'registry');
-      m.hotkeyOwner.set(a.hotkey, a.from);
-      s.hotkeys.push(a.hotkey);
+    case 'registerNeuron':
+      registerNeuron(m, a.from, a.netuid, a.hotkey);
       return;
-    }
+    case 'registerNeurons':
+      if (a.hotkeys.length === 0) throw new ModelError('no hotkeys to register');
+      for (const h of a.hotkeys) registerNeuron(m, a.from, a.netuid, h);
+      return;
     case 'addStake': {
       const s = m.subnets[a.netuid - 1];
       if (!s?.hotkeys.includes(a.hotkey)) throw new ModelError(`hotkey ${a.hotkey} not registered on subnet ${a.netuid}`);
@@ -337,6 +334,18 @@ export function applyAction(m: SimModel, a: Action): void {
       applyMarketAction(m, a);
       return;
   }
+}
+
+function registerNeuron(m: SimModel, from: Address, netuid: number, hotkey: Address) {
+  const s = m.subnets[netuid - 1];
+  if (!s) throw new ModelError(`unknown subnet ${netuid}`);
+  const owner = m.hotkeyOwner.get(hotkey);
+  if (owner && owner !== from) throw new ModelError(`hotkey ${hotkey} belongs to ${owner}`);
+  if (s.hotkeys.includes(hotkey)) throw new ModelError(`hotkey ${hotkey} already on subnet ${netuid}`);
+  if (s.hotkeys.length >= 256) throw new ModelError(`subnet ${netuid} is full`);
+  debit(m, from, m.neuronRegistrationCost, 'registry');
+  m.hotkeyOwner.set(hotkey, from);
+  s.hotkeys.push(hotkey);
 }
 
 function changeStake(m: SimModel, coldkey: Address, hotkey: Address, netuid: number, delta: bigint) {

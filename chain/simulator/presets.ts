@@ -1,4 +1,9 @@
-/** Scale presets of the simulator: `small` for tests, `large` for benchmarks. */
+/**
+ * Scale presets of the simulator: `small` for tests (seconds), `medium` for `npm start` (a live
+ * network at the devnet's 1 block/s on a 2-core machine, beside the indexer, gateway and
+ * inference), `large` for benchmarks (32 subnets of 256 neurons, 2,000 providers; `npm run
+ * simulate -- --preset large` writes a history of a million events and more in minutes).
+ */
 
 export interface SimPreset {
   name: string;
@@ -20,6 +25,12 @@ export interface SimPreset {
   senderFunding: bigint;
   /** Per-round probability that an actor acts at all. */
   activity: { coldkey: number; staker: number; provider: number; sender: number };
+  /**
+   * At setup, fill every subnet to neuronsPerSubnet at once (each coldkey registers its hotkeys
+   * with registerNeurons) and stake each coldkey's first hotkey per subnet, instead of growing
+   * the subnets one registration per coldkey and round.
+   */
+  populate?: boolean;
 }
 
 export const presets = {
@@ -38,20 +49,39 @@ export const presets = {
     senderFunding: 20_000n,
     activity: { coldkey: 0.6, staker: 0.4, provider: 0.8, sender: 0.5 },
   },
+  medium: {
+    name: 'medium',
+    // At 1 block/s: an epoch per subnet every 100 s.
+    tempo: 100,
+    subnets: 6,
+    neuronsPerSubnet: 64,
+    coldkeys: 32,
+    hotkeysPerColdkey: 8,
+    stakers: 40,
+    providers: 100,
+    senders: 40,
+    markets: 9,
+    stakerFunding: 20_000n,
+    senderFunding: 100_000n,
+    activity: { coldkey: 0.3, staker: 0.2, provider: 0.5, sender: 0.4 },
+    populate: true,
+  },
   large: {
     name: 'large',
-    tempo: 360,
-    subnets: 16,
-    neuronsPerSubnet: 64,
-    coldkeys: 128,
+    // The generator mines a block or two per round: an epoch per subnet every ~10 rounds.
+    tempo: 20,
+    subnets: 32,
+    neuronsPerSubnet: 256,
+    coldkeys: 256,
     hotkeysPerColdkey: 8,
-    stakers: 200,
-    providers: 300,
-    senders: 120,
+    stakers: 400,
+    providers: 2000,
+    senders: 400,
     markets: 9,
     stakerFunding: 50_000n,
     senderFunding: 200_000n,
-    activity: { coldkey: 0.5, staker: 0.2, provider: 0.8, sender: 0.4 },
+    activity: { coldkey: 0.3, staker: 0.2, provider: 0.8, sender: 0.5 },
+    populate: true,
   },
 } as const satisfies Record<string, SimPreset>;
 

@@ -22,9 +22,11 @@ import { HARDHAT_ACCOUNT0_KEY } from '../deploy';
 import type { Deployment } from '../deployment';
 import { SimulatorError } from '../errors';
 import { createKeeper } from '../keeper/keeper';
+import { createRegistryTracker } from '../keeper/tracker';
 import { buildActors, type SimActors, sendingActors } from './actors';
 import { type Action, applyAction, createModel, creditEpoch, ModelError, type SimModel, type SubnetModel } from './model';
 import { type PlanContext, planRound, planSetup, virtualTime } from './planner';
+import { planPopulate } from './populate';
 import { type PresetName, presets, type SimPreset } from './presets';
 import { createRng, deriveSeed, type Rng } from './prng';
 import { planWeights, type SubnetChainView, type WeightsMemory } from './validators';
@@ -53,6 +55,13 @@ export interface CreateSimulatorParameters {
    * granted permits; undefined (the service did not answer): honest validators skip the round there.
    */
   computeWeights?: (view: SubnetChainView) => Promise<{ uids: number[]; values: number[] } | undefined>;
+  /**
+   * 'auto' (default): the devnet mines on its own (automine or an interval). 'manual': the
+   * simulator turns automine off and mines each round itself, all of the round's transactions in
+   * one block, sent unsigned from impersonated accounts (Hardhat only; start the devnet with a
+   * large blockGasLimit). For generating large histories fast; the transactions are the same.
+   */
+  mining?: 'auto' | 'manual';
 }
 
 export interface SimulatorProgress {
@@ -78,6 +87,10 @@ export interface Simulator {
   run(params?: RunParameters): Promise<void>;
   /** The simulator's view of protocol state; read-only for callers. */
   readonly model: SimModel;
+  /** Logs in the receipts of every transaction it sent (and of the in-process keeper's posts). */
+  readonly events: number;
+  /** Epochs the in-process keeper posted. */
+  readonly epochs: number;
   readonly actors: SimActors;
 }
 
@@ -88,6 +101,8 @@ const GAS: Record<Action['type'], bigint> = {
   createMarket: 250_000n,
   registerSubnet: 300_000n,
   registerNeuron: 250_000n,
+  // Per hotkey (gasOf): about 130k for a fresh slot.
+  registerNeurons: 200_000n,
   addStake: 250_000n,
   removeStake: 200_000n,
   // Only gasUsed is charged; a full 256-entry row uses about 1.5M.
@@ -112,13 +127,59 @@ const MAX_FEE = parseGwei('100');
 const PRIORITY_FEE = parseGwei('1');
 const ACTOR_ETH = 10_000n * 10n ** 18n;
 
+/** Actions sent one at a time in manual mining: their order decides ids, or the rest relies on them. */
+const ORDERED = new Set<Action['type']>([
+  'createMarket',
+  'registerSubnet',
+  'registerNeuron',
+  'registerNeurons',
+  'postJob',
+  'setMarketParams',
+  'setMarketRequirements',
+  'settleExpiredReviews',
+  'expireJobs',
+  'closeDueEpochs',
+  'claimRewardsFor',
+]);
+
+/** Runs of one kind are independent of each other's order (the planner gives each actor one action a round). */
+function sendKind(a: Action): string {
+  switch (a.type) {
+    case 'addStake':
+    case 'removeStake':
+    case 'registerNeuron':
+    case 'registerNeurons':
+      return 'registry';
+    case 'registerProvider':
+    case 'claimJob':
+    case 'completeJob':
+    case 'heartbeat':
+      return 'provider';
+    case 'postJob':
+    case 'approveJob':
+    case 'rejectJob':
+    case 'cancelJob':
+      return 'sender';
+    case 'mint':
+    case 'approve':
+    case 'setWeights':
+      return a.type;
+    default:
+      return 'keeper';
+  }
+}
+
+function gasOf(a: Action): bigint {
+  return a.type === 'registerNeurons' ? 60_000n + GAS.registerNeurons * BigInt(a.hotkeys.length) : GAS[a.type];
+}
+
 function describe(a: Action): string {
   const { from, type, ...rest } = a;
   return `${type} from ${from} ${JSON.stringify(rest, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`;
 }
 
 export function createSimulator(params: CreateSimulatorParameters): Simulator {
-  const preset = typeof params.preset === 'string' ? presets[params.preset] : params.preset;
+  const preset: SimPreset = typeof params.preset === 'string' ? presets[params.preset] : params.preset;
   if (!preset) throw new SimulatorError(`unknown preset ${JSON.stringify(params.preset)}`);
   const { deployment, seed } = params;
   const { token, registry, market } = deployment.contracts;
@@ -137,9 +198,21 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
   // Hotkeys send their own setWeights.
   const hotkeyActors = actors.coldkeys.flatMap((c) => c.hotkeys);
   for (const h of hotkeyActors) accounts.set(h.address, privateKeyToAccount(h.key));
+  const manual = params.mining === 'manual';
+  const debug = process.env.GRIDMIND_SIM_DEBUG ? (msg: string) => console.error(`simulator: ${msg}`) : undefined;
+  const mine = async () => {
+    await client.request({ method: 'evm_mine' as 'eth_chainId', params: [] as never });
+  };
   const keeper = params.keeper
-    ? createKeeper({ rpcUrl: params.rpcUrl, deployment, keeperKey: params.keeper === true ? undefined : params.keeper })
+    ? createKeeper({
+        rpcUrl: params.rpcUrl,
+        deployment,
+        keeperKey: params.keeper === true ? undefined : params.keeper,
+        ...(manual ? { source: 'logs' as const, mine } : {}),
+      })
     : undefined;
+  // The registry's state as its events describe it: the validators' view of each subnet.
+  const tracker = createRegistryTracker(deployment.startBlock);
   // Its own stream, so that adding validators left every other choice of a seed as it was.
   const weightsRng: Rng = createRng(deriveSeed(seed, 'weights'));
   const weightsMemory: WeightsMemory = new Map();
@@ -150,6 +223,8 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
   let model = createModel({ registrationCost: 0n, usdPerToken: 1n });
   const rng: Rng = createRng(deriveSeed(seed, 'rounds'));
   let isSetUp = false;
+  let events = 0;
+  let epochs = 0;
   let computeNetuid = 0;
 
   const encode = (a: Action): { to: Address; data: Hex } => {
@@ -173,6 +248,8 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
         return { to: registry, data: encodeFunctionData({ abi: r, functionName: 'registerSubnet', args: [a.name, a.tempo] }) };
       case 'registerNeuron':
         return { to: registry, data: encodeFunctionData({ abi: r, functionName: 'registerNeuron', args: [a.netuid, a.hotkey] }) };
+      case 'registerNeurons':
+        return { to: registry, data: encodeFunctionData({ abi: r, functionName: 'registerNeurons', args: [a.netuid, a.hotkeys] }) };
       case 'addStake':
         return { to: registry, data: encodeFunctionData({ abi: r, functionName: 'addStake', args: [a.hotkey, a.netuid, a.amount] }) };
       case 'removeStake':
@@ -231,15 +308,61 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
 
   const nextNonce = async (who: Address): Promise<number> => {
     let n = nonces.get(who);
-    if (n === undefined) n = await client.getTransactionCount({ address: who, blockTag: 'pending' });
+    // Manual mining leaves nothing pending between rounds, and 'pending' would build the pending block.
+    if (n === undefined) n = await client.getTransactionCount({ address: who, blockTag: manual ? 'latest' : 'pending' });
     nonces.set(who, n + 1);
     return n;
   };
 
+  /**
+   * Manual mining: sends a round's actions unsigned, from impersonated accounts, so that the block
+   * holds them in the planned order wherever the order matters. The node takes a JSON-RPC batch's
+   * requests concurrently (in no set order), and one request at a time costs a round trip each:
+   * so consecutive actions of one kind go as one batch, and the kinds whose order decides ids
+   * (postJob, registrations, setup) or that must precede the rest (the keeper's batches) go one at
+   * a time. Every field is given: a default nonce or fee would make the node build its pending
+   * block, that is run every transaction sent so far, once per transaction.
+   */
+  const sendManual = async (actions: Action[], hashes: Hex[]): Promise<void> => {
+    const unknown = [...new Set(actions.map((a) => a.from))].filter((a) => !nonces.has(a));
+    const fetched = await Promise.all(unknown.map((who) => client.getTransactionCount({ address: who, blockTag: 'latest' })));
+    for (const [i, who] of unknown.entries()) nonces.set(who, fetched[i]!);
+    const txs = actions.map((a) => {
+      const { to, data } = encode(a);
+      const nonce = nonces.get(a.from)!;
+      nonces.set(a.from, nonce + 1);
+      const tx = { from: a.from, to, data, gas: toHex(gasOf(a)), nonce: toHex(nonce), maxFeePerGas: toHex(MAX_FEE) };
+      return { ...tx, maxPriorityFeePerGas: toHex(PRIORITY_FEE) };
+    });
+    const send = async (i: number) => {
+      try {
+        hashes[i] = (await client.request({ method: 'eth_sendTransaction' as 'eth_chainId', params: [txs[i]] as never })) as Hex;
+      } catch (cause) {
+        throw new SimulatorError(`sending ${describe(actions[i]!)} failed: ${(cause as Error).message}`, { cause });
+      }
+    };
+    for (let start = 0; start < actions.length; ) {
+      const kind = sendKind(actions[start]!);
+      let end = start + 1;
+      while (end < actions.length && sendKind(actions[end]!) === kind) end++;
+      const ordered: number[] = [];
+      const free: number[] = [];
+      for (let i = start; i < end; i++) (ORDERED.has(actions[i]!.type) ? ordered : free).push(i);
+      await Promise.all([
+        (async () => {
+          for (const i of ordered) await send(i);
+        })(),
+        Promise.all(free.map(send)),
+      ]);
+      start = end;
+    }
+  };
+
   /** Sends a batch of independent actions in order, then waits for and checks every receipt. */
   const execute = async (actions: Action[]): Promise<void> => {
+    const t0 = performance.now();
     const hashes: Hex[] = [];
-    for (const a of actions) {
+    for (const a of manual ? [] : actions) {
       const account = accounts.get(a.from);
       if (!account) throw new SimulatorError(`no key for ${a.from} (${a.type})`);
       const { to, data } = encode(a);
@@ -249,7 +372,7 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
         nonce: await nextNonce(a.from),
         to,
         data,
-        gas: GAS[a.type],
+        gas: gasOf(a),
         maxFeePerGas: MAX_FEE,
         maxPriorityFeePerGas: PRIORITY_FEE,
       });
@@ -259,7 +382,15 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
         throw new SimulatorError(`sending ${describe(a)} failed: ${(cause as Error).message}`, { cause });
       }
     }
+    if (manual && actions.length > 0) {
+      await sendManual(actions, hashes);
+      const sent = performance.now();
+      await mine();
+      if (debug) debug(`${actions.length} txs: sent in ${(sent - t0).toFixed(0)} ms, mined in ${(performance.now() - sent).toFixed(0)} ms`);
+    }
     const receipts = await waitForReceipts(client, hashes, receiptTimeoutMs);
+    if (debug) debug(`receipts after ${(performance.now() - t0).toFixed(0)} ms`);
+    for (const r of receipts) events += r.logs.length;
     receipts.forEach((receipt, i) => {
       const a = actions[i]!;
       if (receipt.status !== 'success') {
@@ -320,8 +451,23 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
     } catch (cause) {
       throw new SimulatorError(`funding actors with hardhat_setBalance failed (is ${params.rpcUrl} a Hardhat devnet?)`, { cause });
     }
+    if (manual) {
+      const all = [deployer, ...[...sendingActors(actors), ...hotkeyActors].map((a) => a.address)];
+      await Promise.all(all.map((a) => client.request({ method: 'hardhat_impersonateAccount' as 'eth_chainId', params: [a] as never })));
+      await client.request({ method: 'evm_setAutomine' as 'eth_chainId', params: [false] as never });
+    }
     await syncClock(0);
     const batches = plan(() => planSetup(model, ctx));
+    if (preset.populate) {
+      const populate = createRng(deriveSeed(seed, 'populate'));
+      // After the subnets exist (the last setup batch registers them).
+      const last = batches.length;
+      for (const [i, batch] of batches.entries()) {
+        await execute(batch);
+        if (i === last - 1) for (const b of plan(() => planPopulate(model, ctx, populate))) await execute(b);
+      }
+      batches.length = 0;
+    }
     for (const batch of batches) await execute(batch);
     if (params.computeWeights && computeNetuid !== 0) {
       // Providers mine on the compute subnet: each registers its own address there as a hotkey.
@@ -359,7 +505,7 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
     } catch {
       next = head.timestamp + 1n; // not a Hardhat node: the model still holds, with later expiries
     }
-    model.clock = { block: Number(head.number), timestamp: next - 1n, txs: 0 };
+    model.clock = { block: Number(head.number), timestamp: next - 1n, txs: 0, oneBlock: manual };
   };
 
   const round = async (): Promise<{ txs: number }> => {
@@ -376,7 +522,11 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
     await execute(actions);
     if (keeper) {
       try {
-        for (const p of await keeper.tick()) creditEpoch(model, p.netuid, p.built.emission, p.built.ownerCut);
+        for (const p of await keeper.tick()) {
+          creditEpoch(model, p.netuid, p.built.emission, p.built.ownerCut);
+          events += p.events;
+          epochs++;
+        }
       } catch (cause) {
         throw new SimulatorError(`the in-process keeper failed: ${(cause as Error).message}`, { cause });
       }
@@ -384,28 +534,34 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
     return { txs: actions.length };
   };
 
-  /** Permits, LastUpdate and the head, per simulated subnet, as validators.ts needs them. */
+  /**
+   * Permits, LastUpdate and the head, per simulated subnet, as validators.ts needs them: the
+   * registry's part from its events (tracker.ts: no EVM run per uid), the permits from the ledger.
+   */
   const readWeightViews = async (): Promise<SubnetChainView[]> => {
     const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
-    const at = { blockNumber: BigInt(head) } as const;
-    const r = artifacts.SubnetRegistry.abi;
+    await tracker.sync(client, registry, head);
     const l = artifacts.EpochLedger.abi;
     return Promise.all(
       model.subnets.map(async (s) => {
-        const [[neurons, lastUpdates], hp, [bits, epochBlock]] = await Promise.all([
-          client.readContract({ address: registry, abi: r, functionName: 'getNeurons', args: [s.netuid], ...at }),
-          client.readContract({ address: registry, abi: r, functionName: 'getHyperparameters', args: [s.netuid], ...at }),
-          client.readContract({ address: deployment.contracts.ledger, abi: l, functionName: 'validatorPermits', args: [s.netuid], ...at }),
-        ]);
+        const t = tracker.subnets.get(s.netuid);
+        if (!t) throw new SimulatorError(`subnet ${s.netuid} has no SubnetRegistered event up to block ${head}`);
+        const [bits, epochBlock] = await client.readContract({
+          address: deployment.contracts.ledger,
+          abi: l,
+          functionName: 'validatorPermits',
+          args: [s.netuid],
+          blockNumber: BigInt(head),
+        });
         return {
           netuid: s.netuid,
           head,
-          weightsRateLimit: Number(hp.weightsRateLimit),
+          weightsRateLimit: Number(t.hyperparameters.weightsRateLimit),
           permitBits: bits,
           epochBlock: Number(epochBlock),
-          hotkeys: neurons.map((n) => n.hotkey.toLowerCase() as Address),
-          registeredAt: neurons.map((n) => Number(n.registeredAtBlock)),
-          lastUpdate: lastUpdates.map(Number),
+          hotkeys: t.hotkeys.slice(),
+          registeredAt: t.registeredAtBlocks.slice(),
+          lastUpdate: t.lastUpdate.slice(),
         };
       }),
     );
@@ -429,6 +585,12 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
     run,
     get model() {
       return model;
+    },
+    get events() {
+      return events;
+    },
+    get epochs() {
+      return epochs;
     },
     actors,
   };
