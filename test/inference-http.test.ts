@@ -1,5 +1,9 @@
 // The inference service over HTTP, in-process on port 0, against a real migrated Postgres with
 // provider rows inserted here. This is the /score and /health contract the gateway relies on.
+// The service is configured to serve provider-reputation@1 (INFERENCE_MODEL_VERSION=1): its inputs
+// are columns of the provider table, so every expected score follows from the rows seeded here. The
+// default (the newest, trained version, whose inputs come from job events) is checked against its own
+// forward pass and the simulator's providers in inference-train*.test.ts and validator-loop.test.ts.
 import { Client } from 'pg';
 import {
   buildFeatureRecord,
@@ -90,7 +94,7 @@ const jsonOf = (res: Response): Promise<any> => res.json();
 beforeAll(async () => {
   db = await createTestDatabase();
   await seed(db.url);
-  svc = await createInferenceService({ databaseUrl: db.url, logger: silentLogger, maxWaitMs: 10 });
+  svc = await createInferenceService({ databaseUrl: db.url, logger: silentLogger, maxWaitMs: 10, modelVersion: 1 });
   ({ url } = await svc.listen(0));
 });
 
@@ -255,7 +259,7 @@ describe('in-process use', () => {
   });
 
   it('without a database, rows still score and addresses answer 503', async () => {
-    const local = await createInferenceService({ logger: silentLogger });
+    const local = await createInferenceService({ logger: silentLogger, modelVersion: 1 });
     try {
       expect((await local.score({ rows: [[1, 1, 1, 1, 1, 1]] })).results).toHaveLength(1);
       await expect(local.score({ addresses: [RELIABLE] })).rejects.toMatchObject({ code: 'ADDRESS_SCORING_UNAVAILABLE', status: 503 });

@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInferenceService, DEFAULT_MODEL_DIR, ModelMismatchError, silentLogger } from '../inference';
+import { listRegistry } from '../inference/registry/registry';
 
 const ROOT = path.resolve(__dirname, '..');
 let tmp: string;
@@ -65,7 +66,9 @@ describe('inference main', () => {
     const run = start({ INFERENCE_PORT: '0' });
     await waitFor(() => run.stdout().includes('ready'));
     const line = run.stdout().split('\n')[0]!;
-    expect(line).toMatch(/^inference: ready at http:\/\/127\.0\.0\.1:\d+ \(model provider-reputation@1, cpu\)$/);
+    // The newest version of the registry is the default.
+    const newest = listRegistry(DEFAULT_MODEL_DIR).find((e) => e.name === 'provider-reputation')!.version;
+    expect(line).toMatch(new RegExp(`^inference: ready at http://127\\.0\\.0\\.1:\\d+ \\(model provider-reputation@${newest}, cpu\\)$`));
     const url = line.match(/(http:\/\/\S+)/)![1]!;
     const health = (await (await fetch(`${url}/health`)).json()) as { status: string };
     expect(health.status).toBe('ok');
@@ -97,16 +100,21 @@ describe('inference main', () => {
   it('refuses a model whose manifest does not match its graph', async () => {
     const dir = path.join(tmp, 'models');
     cpSync(DEFAULT_MODEL_DIR, dir, { recursive: true });
-    const file = path.join(dir, 'provider-reputation', '1', 'manifest.json');
+    // The version the service would serve: the newest.
+    const newest = listRegistry(dir).find((e) => e.name === 'provider-reputation')!;
+    const file = path.join(newest.dir, 'manifest.json');
     const manifest = JSON.parse(readFileSync(file, 'utf8'));
-    manifest.inputs = manifest.inputs.slice(0, 5);
+    const width = manifest.inputs.length;
+    manifest.inputs = manifest.inputs.slice(0, width - 1);
     writeFileSync(file, JSON.stringify(manifest));
 
     await expect(createInferenceService({ modelDir: dir, logger: silentLogger })).rejects.toThrow(ModelMismatchError);
     const run = start({ INFERENCE_MODEL_DIR: dir });
     expect((await run.exit).code).toBe(1);
     expect(run.stderr()).toMatch(
-      /^inference: ModelMismatchError: .*model\.onnx: does not match its manifest: input features has shape \[N, 6\], manifest expects \[N, 5\]\n$/,
+      new RegExp(
+        `^inference: ModelMismatchError: .*model\\.onnx: does not match its manifest: input features has shape \\[N, ${width}\\], manifest expects \\[N, ${width - 1}\\]\n$`,
+      ),
     );
   });
 });

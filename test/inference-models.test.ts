@@ -65,7 +65,8 @@ afterAll(() => db?.drop());
 beforeEach(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'inference-models-'));
   // The default model stays in the registry beside the alternative: both load, the configured one answers.
-  cpSync(DEFAULT_MODEL_DIR, tmp, { recursive: true });
+  // Its version 1 only: like the alternative, it scores from provider-table columns seeded here.
+  cpSync(path.join(DEFAULT_MODEL_DIR, 'provider-reputation', '1'), path.join(tmp, 'provider-reputation', '1'), { recursive: true });
 });
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 

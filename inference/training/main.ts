@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     log(`train: blocks ${fromBlock}..${toBlock}, split at ${splitBlock}; loss ${result.lossCurve.map((l) => l.toFixed(4)).join(' → ')}`);
     printMetrics('training', result.metrics.train);
     printMetrics('held-out', result.metrics.test);
+    printMetrics('held-out, provider-reputation@1', result.metrics.baseline);
     log('train: held-out reliability (predicted → observed, count):');
     for (const b of result.metrics.test.reliability) {
       if (b.count === 0) continue;
