@@ -393,6 +393,25 @@ describe('signed mutations through the forwarder', () => {
     }
   });
 
+  it('answers RELAY_FAILED when the relayer cannot pay for gas, and the same signed request goes through later', async () => {
+    const broke = await createGateway({
+      databaseUrl: f.db.url,
+      rpcUrl: f.devnet.rpcUrl,
+      deployment: f.d,
+      relayerKey: keccak256(toHex('mut-relayer-without-eth')),
+    });
+    try {
+      const w = labelAccount('mut-relay-failed');
+      const signed = await sign('registerProvider', w, { gpuModel: 'T4', vramGb: 16, benchmarkScore: 100, tier: 1 });
+      const e = await refused(w.address, () => send('registerProvider', signed, undefined, broke), 'RELAY_FAILED');
+      expect(e.message).toMatch(/registerProvider/);
+      const ok = await send('registerProvider', signed);
+      expect(ok.errors).toBeUndefined();
+    } finally {
+      await broke.close();
+    }
+  });
+
   it('over HTTP: typed data, a signed mutation, and a refusal with its code', async () => {
     // A gateway of its own: Apollo starts once, and the fixture's started in-process. The same relayer
     // key is safe: nothing else relays from now on.

@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { keccak256, toHex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { createTestDatabase, runLib, type TestDatabase, waitFor } from './harness';
 
 jest.setTimeout(120_000);
@@ -128,6 +130,27 @@ describe('the whole system', () => {
       });
       expect(data._meta.block).toBeGreaterThan(0);
       expect(data.providers.items[0].score).toEqual(expect.any(Number));
+
+      // A signed mutation, relayed by the devnet's relayer account for a wallet without ETH.
+      const gql = async (q: string, variables: Record<string, unknown> = {}) => {
+        const res = await fetch(`http://127.0.0.1:${env.PORT}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: q, variables }),
+        });
+        return (await res.json()) as { data?: any; errors?: unknown };
+      };
+      const wallet = privateKeyToAccount(keccak256(toHex(`start-test-provider-${env.PORT}`)));
+      const typed = await gql(
+        `query($from: String!) { registerProviderTypedData(from: $from, gpuModel: "L4", vramGb: 24, benchmarkScore: 500, tier: 1) { typedData } }`,
+        { from: wallet.address },
+      );
+      const { typedData } = typed.data.registerProviderTypedData;
+      const relayed = await gql(
+        `mutation($r: ForwardRequestInput!, $s: String!) { registerProvider(request: $r, signature: $s) { status id } }`,
+        { r: typedData.message, s: await wallet.signTypedData(typedData) },
+      );
+      expect(relayed).toEqual({ data: { registerProvider: { status: 'SUCCESS', id: wallet.address.toLowerCase() } } });
 
       const pids = descendants(p.child.pid as number);
       expect(pids.length).toBeGreaterThanOrEqual(6); // postgres, devnet, simulator, indexer, inference, gateway
