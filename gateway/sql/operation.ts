@@ -337,12 +337,12 @@ export function compileOperation(
   rawVariables: Record<string, unknown> | undefined,
 ): CompiledOperation | null {
   if (operation.operation !== 'query') return null;
-  const vars = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
-  if (vars.errors) return null;
-  const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-  const c = new Compiler(schema, fragments, vars.coerced);
   try {
+    const vars = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
+    if (vars.errors) return null;
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+    const c = new Compiler(schema, fragments, vars.coerced);
     const sql = c.root(operation);
     return { sql, params: c.params.values };
   } catch {
