@@ -7,12 +7,13 @@
 // Writes bench/results/inference.json.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInferenceService, DEFAULT_MODEL_DIR, loadConfig, PROVIDER_REPUTATION_FEATURES, silentLogger } from '../inference';
+import { createInferenceService, DEFAULT_MODEL_DIR, loadConfig, silentLogger } from '../inference';
 import { countFlopsPerRow } from '../inference/model/flops';
+import { readManifest, resolveEntry } from '../inference/registry/registry';
 import { createModelSession, type ExecutionProviderName } from '../inference/session';
 
 // ---------------------------------------------------------------------------------------------- options
@@ -35,8 +36,18 @@ const ROWS_PER_BIG_REQUEST = 64;
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const MAIN = path.join(ROOT, 'lib', 'inference', 'main.js');
-const MODEL_FILE = path.join(DEFAULT_MODEL_DIR, 'provider-reputation', '1', 'model.onnx');
-const WIDTH = PROVIDER_REPUTATION_FEATURES.length;
+/** The model the service serves by default: the newest provider-reputation of the registry. */
+const SERVED = resolveEntry(DEFAULT_MODEL_DIR, 'provider-reputation', 'latest');
+const MANIFEST = readManifest(SERVED);
+const MODEL_FILE = path.join(SERVED.dir, 'model.onnx');
+const MODEL_LABEL = `${MANIFEST.name}@${MANIFEST.version}`;
+/** Each input's typical value and spread, from the manifest's normalisation. */
+const FEATURES = MANIFEST.inputs.map((name) => ({
+  name,
+  mean: MANIFEST.normalisation[name]?.mean ?? 0,
+  std: MANIFEST.normalisation[name]?.std ?? 1,
+}));
+const WIDTH = FEATURES.length;
 
 // ------------------------------------------------------------------------------------------ input rows
 // Seeded, so every run scores the same rows.
@@ -50,7 +61,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 const rand = mulberry32(7);
-const randomRow = () => PROVIDER_REPUTATION_FEATURES.map((f) => Number((f.mean + (rand() * 4 - 2) * f.std).toFixed(4)));
+const randomRow = () => FEATURES.map((f) => Number((f.mean + (rand() * 4 - 2) * f.std).toFixed(4)));
 /** Pre-encoded bodies, so the load generator spends its (shared) CPU on sending, not on JSON. */
 const ONE_ROW_BODIES = Array.from({ length: 1024 }, () => Buffer.from(JSON.stringify({ rows: [randomRow()] })));
 const BIG_BODIES = Array.from({ length: 64 }, () =>
@@ -131,32 +142,74 @@ async function drive(
   };
 }
 
+/**
+ * The load generator's HTTP/1.1 client: one keep-alive TCP socket per client, each request written as
+ * pre-encoded bytes (request line, headers and body in one write), the answer read by its
+ * content-length without an HTTP parser. node:http's client costs about as much CPU per request as the
+ * server does, and on a small machine the two share the cores: measured with it, the service looked
+ * twice as slow as it is. Only 200 answers count; anything else rejects.
+ */
 function httpPoster(url: string, concurrency: number): { post(body: Buffer): Promise<void>; close(): void } {
   const { hostname, port } = new URL(url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
+  const head = (len: number) =>
+    Buffer.from(`POST /score HTTP/1.1\r\nhost: ${hostname}:${port}\r\ncontent-type: application/json\r\ncontent-length: ${len}\r\n\r\n`);
+  const encoded = new Map<Buffer, Buffer>();
+  const encode = (body: Buffer) => {
+    let b = encoded.get(body);
+    if (!b) {
+      b = Buffer.concat([head(body.length), body]);
+      encoded.set(body, b);
+    }
+    return b;
+  };
+  interface Conn {
+    socket: net.Socket;
+    buf: Buffer;
+    waiting: { resolve(): void; reject(e: Error): void } | null;
+  }
+  const idle: Conn[] = [];
+  const all: Conn[] = [];
+  const connect = (): Conn => {
+    const socket = net.connect({ host: hostname, port: Number(port), noDelay: true });
+    const conn: Conn = { socket, buf: Buffer.alloc(0), waiting: null };
+    socket.on('data', (chunk: Buffer) => {
+      conn.buf = conn.buf.length === 0 ? chunk : Buffer.concat([conn.buf, chunk]);
+      for (;;) {
+        const end = conn.buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const headText = conn.buf.toString('latin1', 0, end);
+        const m = /content-length: *(\d+)/i.exec(headText);
+        const total = end + 4 + (m ? Number(m[1]) : 0);
+        if (conn.buf.length < total) return;
+        const ok = headText.startsWith('HTTP/1.1 200');
+        conn.buf = conn.buf.subarray(total);
+        const w = conn.waiting;
+        conn.waiting = null;
+        idle.push(conn);
+        if (w) ok ? w.resolve() : w.reject(new Error(headText.split('\r\n')[0]));
+      }
+    });
+    const fail = (err: Error) => {
+      const w = conn.waiting;
+      conn.waiting = null;
+      w?.reject(err);
+    };
+    socket.on('error', fail);
+    socket.on('close', () => fail(new Error('connection closed')));
+    all.push(conn);
+    return conn;
+  };
   return {
     post: (body) =>
       new Promise<void>((resolve, reject) => {
-        const req = http.request(
-          {
-            hostname,
-            port,
-            path: '/score',
-            method: 'POST',
-            agent,
-            headers: { 'content-type': 'application/json', 'content-length': body.length },
-          },
-          (res) => {
-            // Drain without decoding: a 200 with a well-formed body is checked once per run (see check()).
-            res.on('data', () => {});
-            res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
-            res.on('error', reject);
-          },
-        );
-        req.on('error', reject);
-        req.end(body);
+        const conn = idle.pop() ?? (all.length < concurrency ? connect() : null);
+        if (!conn) return reject(new Error('more requests in flight than connections'));
+        conn.waiting = { resolve, reject };
+        conn.socket.write(encode(body));
       }),
-    close: () => agent.destroy(),
+    close: () => {
+      for (const c of all) c.socket.destroy();
+    },
   };
 }
 
@@ -206,11 +259,17 @@ function startProcess(script: string, args: string[], env: Record<string, string
   });
 }
 
+/** What the service answers to a one-row request (the echo server answers the same bytes). */
+const ONE_ROW_REPLY = JSON.stringify({
+  model: { name: MANIFEST.name, version: MANIFEST.version },
+  executionProvider: 'cpu',
+  results: [{ score: 0.5, features: Object.fromEntries(FEATURES.map((f) => [f.name, f.mean])) }],
+});
+
 /** A node:http server that reads the body and answers a fixed JSON of the same size: HTTP's own cost. */
 const ECHO_SERVER = `
 const http = require('node:http');
-const reply = JSON.stringify({ model: { name: 'provider-reputation', version: 1 }, executionProvider: 'cpu',
-  results: [{ score: 0.5, features: { completion_rate: 0.9, log_work_units: 3, benchmark_score: 500, vram_gb: 24, tier: 2, log_age_blocks: 8 } }] });
+const reply = process.env.ECHO_REPLY;
 const srv = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
@@ -333,7 +392,7 @@ interface Profile {
 async function profile(): Promise<Profile> {
   step += 1;
   log(`[${step}/${steps}] profile: HTTP alone (a node:http server that parses the body and answers a fixed reply)`);
-  const echo = await startProcess('-e', [ECHO_SERVER], {}, /ready at (http:\/\/\S+) \(model \S+, (\w+)\)/);
+  const echo = await startProcess('-e', [ECHO_SERVER], { ECHO_REPLY: ONE_ROW_REPLY }, /ready at (http:\/\/\S+) \(model \S+, (\w+)\)/);
   let httpEchoOneRow: ModeResult;
   try {
     const client = httpPoster(echo.url, CONCURRENCY);
@@ -387,7 +446,7 @@ async function profile(): Promise<Profile> {
   const workerRunUsPerCall: Profile['workerRunUsPerCall'] = [];
   try {
     for (const rows of [1, 64, 256, 65_536]) {
-      const input = new Float32Array(rows * WIDTH).map((_, i) => (PROVIDER_REPUTATION_FEATURES[i % WIDTH] as { mean: number }).mean);
+      const input = new Float32Array(rows * WIDTH).map((_, i) => (FEATURES[i % WIDTH] as { mean: number }).mean);
       const calls = Math.max(5, Math.min(3000, Math.round(2e6 / rows)));
       for (let i = 0; i < Math.min(calls, 200); i++) await session.run('features', 'score', input.slice(), rows, WIDTH);
       const t0 = performance.now();
@@ -400,12 +459,7 @@ async function profile(): Promise<Profile> {
   }
 
   // JSON work the service does per one-row request: parse the body, stringify the answer.
-  const reply = JSON.stringify({
-    model: { name: 'provider-reputation', version: 1 },
-    executionProvider: 'cpu',
-    results: [{ score: 0.5, features: Object.fromEntries(PROVIDER_REPUTATION_FEATURES.map((f) => [f.name, f.mean])) }],
-  });
-  const obj = JSON.parse(reply);
+  const obj = JSON.parse(ONE_ROW_REPLY);
   const n = 200_000;
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
@@ -424,7 +478,9 @@ async function main(): Promise<void> {
   log(
     `  ${REPS} repetitions of up to ${fmt(REQUESTS)} requests or ${SECONDS} s each, after ${WARMUP_SECONDS} s of warm-up; medians reported`,
   );
-  log(`  model provider-reputation@1: ${flops.perRow} FLOPs per row (${flops.nodes.map((n) => `${n.op} ${n.flops}`).join(', ')})`);
+  log(
+    `  model ${MODEL_LABEL} (the service's default): ${flops.perRow} FLOPs per row (${flops.nodes.map((n) => `${n.op} ${n.flops}`).join(', ')})`,
+  );
   const providers: ExecutionProviderName[] = ['cpu', 'cuda'];
   steps = providers.length * MODES_PER_PROVIDER + 3;
   const load = os.loadavg();

@@ -24,12 +24,15 @@ const ROUTES = ['/score', '/health', '/metrics', '/admin/reload'];
 export function createHttpHandler(deps: HttpDeps): RequestListener {
   return (req, res) => {
     const started = process.hrtime.bigint();
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = ROUTES.includes(url.pathname) ? url.pathname : 'other';
-    handle(deps, req, res, url.pathname)
+    // The path without a query string: cheaper than new URL() on every request (the hot path is /score).
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    const pathname = q < 0 ? raw : raw.slice(0, q);
+    const route = ROUTES.includes(pathname) ? pathname : 'other';
+    handle(deps, req, res, pathname)
       .catch((err: unknown) => {
         const e = err instanceof InferenceRequestError ? err : new InferenceRequestError(Code.INTERNAL, 'internal error', { cause: err });
-        if (e.code === Code.INTERNAL) deps.logger.error(`inference: ${req.method} ${url.pathname} failed: ${(err as Error)?.stack ?? err}`);
+        if (e.code === Code.INTERNAL) deps.logger.error(`inference: ${req.method} ${pathname} failed: ${(err as Error)?.stack ?? err}`);
         deps.metrics.error(e.code);
         sendJson(res, e.status, { error: { code: e.code, message: e.message } });
       })
@@ -138,7 +141,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
