@@ -7,8 +7,12 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { QueryFn } from '../store';
 
-/** Distinct statement texts prepared by name; past this, statements run unnamed (planned each time). */
-const MAX_PREPARED = 2000;
+/**
+ * Distinct statement texts prepared by name; past this, statements run unnamed (planned each time).
+ * Each connection of the pool keeps its own copy of every plan, so the bound keeps the backends'
+ * memory bounded too; a frontend's query shapes are a few dozen.
+ */
+const MAX_PREPARED = 200;
 
 export function createPoolQuery(dataSource: DataSource): QueryFn {
   const names = new Map<string, string>();
