@@ -1,8 +1,9 @@
 // Batch-first state: every entity a batch touches is loaded with one query per type before the
 // batch is applied, changed in memory, and written back with one upsert per type.
 import type { Store } from '@subsquid/typeorm-store';
-import { type EntityManager, type FindOptionsRelations, In } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { copyInsert, copyUpsert } from './copy';
+import { loadWhere } from './load';
 
 interface Entity {
   id: string;
@@ -14,21 +15,21 @@ export class EntityCache<E extends Entity> {
   private readonly dirty = new Set<string>();
   private readonly removed = new Set<string>();
 
-  /**
-   * relations: the entity's many-to-one fields. They must be loaded with it, because an upsert
-   * writes every column, and an unloaded relation would be written back as NULL.
-   */
-  constructor(
-    readonly cls: EntityClass<E>,
-    readonly relations: Record<string, true> = {},
-  ) {}
+  constructor(readonly cls: EntityClass<E>) {}
 
-  /** Loads the rows with these ids that are not cached yet: one query. */
+  /**
+   * Loads the rows with these ids that are not cached yet: one query (load.ts). Many-to-one relations
+   * come as stubs holding the related id, which an upsert writes back unchanged.
+   */
   async load(store: Store, ids: Iterable<string>): Promise<void> {
     const missing = [...new Set(ids)].filter((id) => !this.map.has(id));
     if (missing.length === 0) return;
-    // biome-ignore lint/suspicious/noExplicitAny: TypeORM's where type cannot express a generic id
-    this.prime(await store.find(this.cls, { where: { id: In(missing) } as any, relations: this.relations as FindOptionsRelations<E> }));
+    this.prime(await this.loadBy(store, 'id', missing));
+  }
+
+  /** The rows whose text column `column` is one of `values` (not added to the cache). */
+  loadBy(store: Store, column: keyof E & string, values: readonly string[]): Promise<E[]> {
+    return loadWhere<E>(storeEm(store), this.cls, column, values);
   }
 
   /** Adds rows loaded by another query (e.g. by a secondary key). */
@@ -107,6 +108,11 @@ export class EventRows<E extends Entity> {
  * store a ChangeTracker) so that a reorg can roll them back.
  */
 export function finalizedEm(store: Store): EntityManager | undefined {
-  const s = store as unknown as { changes?: unknown; em: () => EntityManager };
-  return s.changes === undefined ? s.em() : undefined;
+  const s = store as unknown as { changes?: unknown };
+  return s.changes === undefined ? storeEm(store) : undefined;
+}
+
+/** The batch transaction's EntityManager (typeorm-store keeps it private). */
+export function storeEm(store: Store): EntityManager {
+  return (store as unknown as { em: () => EntityManager }).em();
 }

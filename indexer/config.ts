@@ -19,7 +19,7 @@ const schema = z.object({
   /** How often the progress line is printed during a backfill (following the head: every 12th time). */
   INDEXER_PROGRESS_MS: z.coerce.number().int().min(100).default(5000),
   /** A backfill batch (one transaction) ends after this many logs (or 2,000 blocks, or at the chain head). */
-  INDEXER_BATCH_LOGS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  INDEXER_BATCH_LOGS: z.coerce.number().int().min(1).max(1_000_000).default(30_000),
 });
 
 export interface IndexerConfig {

@@ -30,7 +30,8 @@ function runWorker(cfg: IndexerConfig, metrics: IndexerMetrics, progress: Progre
   return new Promise((resolve) => {
     // The IPC channel carries batch reports, and lets the worker notice when we die (even by SIGKILL):
     // one writer at a time.
-    const child = spawn(process.execPath, [path.join(__dirname, 'worker.js')], {
+    // --expose-gc: the worker collects its garbage after each large backfill batch (worker.ts).
+    const child = spawn(process.execPath, ['--expose-gc', path.join(__dirname, 'worker.js')], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: workerEnv(cfg),
     });

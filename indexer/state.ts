@@ -1,6 +1,5 @@
 // The entities one batch reads and writes, shared by the handler families.
 import type { Store } from '@subsquid/typeorm-store';
-import { In } from 'typeorm';
 import {
   Account,
   type ChainEvent,
@@ -28,16 +27,16 @@ export type Changes = Record<string, string[]>;
 
 export class BatchState {
   readonly subnets = new EntityCache(Subnet);
-  readonly neurons = new EntityCache(Neuron, { subnet: true });
-  readonly positions = new EntityCache(StakePosition, { subnet: true });
-  readonly weights = new EntityCache(Weights, { subnet: true });
-  readonly subnetEpochs = new EntityCache(SubnetEpoch, { subnet: true });
+  readonly neurons = new EntityCache(Neuron);
+  readonly positions = new EntityCache(StakePosition);
+  readonly weights = new EntityCache(Weights);
+  readonly subnetEpochs = new EntityCache(SubnetEpoch);
   readonly markets = new EntityCache(Market);
-  readonly marketEpochs = new EntityCache(MarketEpoch, { market: true });
-  readonly marketStats = new EntityCache(MarketStat, { market: true });
+  readonly marketEpochs = new EntityCache(MarketEpoch);
+  readonly marketStats = new EntityCache(MarketStat);
   readonly providers = new EntityCache(Provider);
-  readonly providerEpochs = new EntityCache(ProviderEpoch, { provider: true });
-  readonly jobs = new EntityCache(Job, { market: true, provider: true });
+  readonly providerEpochs = new EntityCache(ProviderEpoch);
+  readonly jobs = new EntityCache(Job);
   readonly accounts = new EntityCache(Account);
   readonly supplyDays = new EntityCache(TokenSupplyDay);
   readonly stakeEvents = new EventRows<StakeEvent>();
@@ -55,10 +54,7 @@ export class BatchState {
   async loadNeuronsByHotkey(store: Store, keys: Iterable<{ netuid: number; hotkey: string }>): Promise<void> {
     const wanted = [...keys].filter((k) => !this.neuronByHotkey.has(hotkeyKey(k.netuid, k.hotkey)));
     if (wanted.length === 0) return;
-    const rows = await store.find(Neuron, {
-      where: { hotkey: In([...new Set(wanted.map((k) => k.hotkey))]) },
-      relations: this.neurons.relations,
-    });
+    const rows = await this.neurons.loadBy(store, 'hotkey', [...new Set(wanted.map((k) => k.hotkey))]);
     this.neurons.prime(rows);
     for (const n of rows) this.neuronByHotkey.set(hotkeyKey(n.netuid, n.hotkey), n.id);
   }

@@ -3,6 +3,7 @@
 // JSON, arrays; an upsert updates every column of an existing row; and a failed batch leaves nothing.
 import type { DataSource, EntityManager } from 'typeorm';
 import { copyInsert, copyUpsert } from '../indexer/copy';
+import { loadWhere } from '../indexer/load';
 import {
   ChainEvent,
   createDataSource,
@@ -197,6 +198,31 @@ it('writes every column type as TypeORM reads it back', async () => {
   const je = await em.findOneOrFail(JobEvent, { where: { id: jobEvent.id }, relations: { job: true } });
   expect(je.job.id).toBe('7');
   expect(je.kind).toBe(JobEventKind.POSTED);
+});
+
+it('loads rows as TypeORM finds them, relations as stubs that hold the related id', async () => {
+  const em = ds.manager;
+  for (const [cls, id, rels] of [
+    [Subnet, '1', []],
+    [Market, '1', []],
+    [Provider, '0xp', []],
+    [Job, '7', ['market', 'provider']],
+    [Weights, '1-0', ['subnet']],
+    [ChainEvent, '0000000004-abcde-000001', []],
+  ] as const) {
+    const relations = Object.fromEntries(rels.map((r) => [r, true]));
+    const found = (await em.findOneOrFail(cls as any, { where: { id }, relations })) as Record<string, any>;
+    const [loaded] = (await ds.transaction((tx) => loadWhere(tx, cls, 'id', [id]))) as Record<string, any>[];
+    expect(loaded).toBeInstanceOf(cls);
+    const strip = (e: Record<string, unknown>) => ({
+      ...e,
+      ...Object.fromEntries(rels.map((r) => [r, (e[r] as { id: string } | null)?.id ?? null])),
+    });
+    expect(strip(loaded!)).toEqual(strip(found));
+  }
+  // A NULL relation stays null; a secondary text column selects too.
+  const [job] = await ds.transaction((tx) => loadWhere<Job>(tx, Job, 'sender', ['0xs']));
+  expect(job!.provider).toBeNull();
 });
 
 it('updates every column of rows that exist, and inserts the others, in one upsert', async () => {

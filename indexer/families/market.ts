@@ -371,7 +371,8 @@ export function applyMarket(state: BatchState, e: MarketEvent): void {
       const p = state.providers.require(e.provider.toLowerCase(), 'provider');
       p.approvedWorkUnits += e.workCredited;
       state.providers.put(p);
-      const pe = providerEpoch(state, e.provider, job.market.marketId, e.epoch);
+      // job.market is loaded as a stub (its id, the market id as a decimal string).
+      const pe = providerEpoch(state, e.provider, Number(job.market.id), e.epoch);
       pe.jobsApproved += 1;
       pe.workUnits += e.workCredited;
       state.providerEpochs.put(pe);
