@@ -34,7 +34,7 @@ export const ROLES = {
   BURNER: keccak256(toHex('BURNER_ROLE')),
   MARKET_ADMIN: keccak256(toHex('MARKET_ADMIN_ROLE')),
   ORACLE: keccak256(toHex('ORACLE_ROLE')),
-  /** May approve or reject any completed job on the compute market. */
+  /** May approve or reject any completed job on the compute market (besides the compute subnet's permit holders). */
   VALIDATOR: keccak256(toHex('VALIDATOR_ROLE')),
 } as const;
 
@@ -94,7 +94,8 @@ export async function deployProtocol(params: DeployProtocolParameters): Promise<
       },
       {
         label: 'deploy ComputeMarket',
-        data: encodeDeployData({ ...artifacts.ComputeMarket, args: [token, forwarder, account.address] }),
+        // The registry (deployed just before) names the compute subnet's validators, the market's reviewers.
+        data: encodeDeployData({ ...artifacts.ComputeMarket, args: [token, forwarder, account.address, registry] }),
         gas: 6_000_000n,
       },
       ...(

@@ -199,9 +199,14 @@ async function main(): Promise<void> {
   if (cfg.simulator) {
     // With INFERENCE_URL the compute subnet's honest validators weight providers by the model's scores
     // (inference/validator); until the service is up they skip their turn there.
-    const sim = spawnNode('simulator', lib('chain', 'simulator', 'main.js'), { ...env, INFERENCE_URL: inferenceUrl });
+    // The medium preset unless SIM_PRESET says otherwise: a live network sized for the 1 block/s devnet.
+    const sim = spawnNode('simulator', lib('chain', 'simulator', 'main.js'), {
+      ...env,
+      SIM_PRESET: cfg.childEnv.SIM_PRESET || 'medium',
+      INFERENCE_URL: inferenceUrl,
+    });
     await supervise('simulator', sim, async () => {});
-    log(`simulator: running (seed ${cfg.childEnv.SIM_SEED ?? 'default'})`);
+    log(`simulator: running (preset ${cfg.childEnv.SIM_PRESET || 'medium'}, seed ${cfg.childEnv.SIM_SEED ?? 'default'})`);
   } else {
     log('simulator: off');
   }

@@ -21,6 +21,7 @@ import {
   startDevnet,
   subnetRegistryAbi,
 } from '../chain';
+import { packNeuronResult } from '../chain/keeper/epoch';
 import { fixed, splitEmission } from '../chain/yuma';
 import { ETHER, labelAccount, type ProtocolClients, protocolClients } from './harness/protocol';
 import { replayEpochsFromLogs } from './harness/yuma-replay';
@@ -364,6 +365,11 @@ describe('intelligence layer: subnets, weights and epochs', () => {
     // A neuron registered after the epoch's block: the keeper read a state that has moved on.
     await c.send(c.wallet(coldkeys[7]!).writeContract({ ...registry(), functionName: 'registerNeuron', args: [NET, hotkeys[7]!.address] }));
     await expect(post({ netuid: NET, block: due, n: 8, neuron })).rejects.toThrow(/NeuronRegisteredAfterEpoch/);
+    const zero = `0x${'00'.repeat(32)}` as const;
+    const dirty = [...Array.from({ length: 6 }, () => 0n), 1n << 113n];
+    await expect(
+      c.pub.simulateContract({ ...ledger(), account: KEEPER, functionName: 'postEpoch', args: [NET, due, zero, zero, dirty] }),
+    ).rejects.toThrow(/InvalidNeuronWord/);
     await expect(post({ netuid: NET, block: due, n: 7, neuron })).resolves.toBeDefined();
   });
 
@@ -503,5 +509,5 @@ function postArgs(p: {
   };
 }) {
   const zero = `0x${'00'.repeat(32)}` as const;
-  return [p.netuid, p.block, zero, zero, Array.from({ length: p.n }, () => p.neuron)] as const;
+  return [p.netuid, p.block, zero, zero, Array.from({ length: p.n }, () => packNeuronResult(p.neuron))] as const;
 }

@@ -1,7 +1,18 @@
 // The compute market's lifecycle against a real devnet: configuration, qualification, review,
 // refunds and BME epochs, with the exact token flows of each step and every revert by its name.
-import type { PrivateKeyAccount } from 'viem';
-import { epochReward, JobState, quotePayment, ROLES, splitPayment } from '../chain';
+import { createWalletClient, type Hex, http, maxUint256, type PrivateKeyAccount } from 'viem';
+import { hardhat } from 'viem/chains';
+import {
+  COMPUTE_SUBNET_TEMPO,
+  createKeeper,
+  epochReward,
+  gridTokenAbi,
+  JobState,
+  quotePayment,
+  ROLES,
+  splitPayment,
+  subnetRegistryAbi,
+} from '../chain';
 import { createMarketHarness, type MarketHarness, only } from './harness/market';
 
 const GRID = 10n ** 18n;
@@ -350,5 +361,34 @@ describe('compute market: lifecycle, BME and named errors', () => {
     // Minted to the test's actors: 2 x 10,000 GRID.
     expect(await h.supply()).toBe(20_000n * GRID + minted! - burned!);
     expect(refunded).toBeGreaterThan(0n);
+  });
+
+  it("the compute subnet's validator-permit holders review jobs; a neuron without a permit does not", async () => {
+    const reviewer = await h.actor('permit-validator', 1_000n * GRID);
+    const w = createWalletClient({ account: reviewer, chain: hardhat, transport: http(h.devnet.rpcUrl) });
+    const registry = { address: h.d.contracts.registry, abi: subnetRegistryAbi } as const;
+    const send = async (p: Promise<Hex>) => {
+      const r = await h.client.waitForTransactionReceipt({ hash: await p });
+      expect(r.status).toBe('success');
+    };
+    await send(
+      w.writeContract({ address: h.d.contracts.token, abi: gridTokenAbi, functionName: 'approve', args: [registry.address, maxUint256] }),
+    );
+    // Its own hotkey on the compute subnet (netuid 1), with stake: the first epoch gives it a permit.
+    await send(w.writeContract({ ...registry, functionName: 'registerNeuron', args: [1, reviewer.address] }));
+    await send(w.writeContract({ ...registry, functionName: 'addStake', args: [reviewer.address, 1, 100n * GRID] }));
+    const jobId = await post(RENDER, 1_000n, 900);
+    await h.tx(small, 'claimJob', [jobId]);
+    await h.tx(small, 'completeJob', [jobId, spec(900), 1_000n]);
+    expect(await h.read<boolean>('isValidator', [reviewer.address])).toBe(false);
+    await h.fails(reviewer, 'approveJob', [jobId], 'NotReviewer');
+
+    await h.mine(COMPUTE_SUBNET_TEMPO);
+    const posted = await createKeeper({ rpcUrl: h.devnet.rpcUrl, deployment: h.d }).tick();
+    expect(posted.find((p) => p.netuid === 1)?.built.result.newPermit[0]).toBe(true);
+    expect(await h.read<boolean>('isValidator', [reviewer.address])).toBe(true);
+    expect(await h.read<boolean>('isValidator', [other.address])).toBe(false);
+    await h.fails(other, 'approveJob', [jobId], 'NotReviewer');
+    expect(only(await h.tx(reviewer, 'approveJob', [jobId]), 'JobApproved')).toEqual({ jobId, by: reviewer.address, automatic: false });
   });
 });

@@ -3361,6 +3361,11 @@ export const computeMarketAbi = [
         "internalType": "address",
         "name": "admin",
         "type": "address"
+      },
+      {
+        "internalType": "contract IValidatorRegistry",
+        "name": "validatorRegistry_",
+        "type": "address"
       }
     ],
     "stateMutability": "nonpayable",
@@ -5330,6 +5335,25 @@ export const computeMarketAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "who",
+        "type": "address"
+      }
+    ],
+    "name": "isValidator",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "jobCount",
     "outputs": [
@@ -5833,6 +5857,19 @@ export const computeMarketAbi = [
     ],
     "stateMutability": "view",
     "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "validatorRegistry",
+    "outputs": [
+      {
+        "internalType": "contract IValidatorRegistry",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
   }
 ] as const;
 
@@ -5914,6 +5951,17 @@ export const epochLedgerAbi = [
       }
     ],
     "name": "EpochNotDue",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "uid",
+        "type": "uint16"
+      }
+    ],
+    "name": "InvalidNeuronWord",
     "type": "error"
   },
   {
@@ -6414,51 +6462,9 @@ export const epochLedgerAbi = [
         "type": "bytes32"
       },
       {
-        "components": [
-          {
-            "internalType": "uint16",
-            "name": "stakeWeight",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint16",
-            "name": "consensus",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint16",
-            "name": "incentive",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint16",
-            "name": "dividends",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint16",
-            "name": "validatorTrust",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint16",
-            "name": "rank",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint16",
-            "name": "trust",
-            "type": "uint16"
-          },
-          {
-            "internalType": "bool",
-            "name": "validatorPermit",
-            "type": "bool"
-          }
-        ],
-        "internalType": "struct IEpochLedger.NeuronResult[]",
+        "internalType": "uint256[]",
         "name": "neurons",
-        "type": "tuple[]"
+        "type": "uint256[]"
       }
     ],
     "name": "postEpoch",

@@ -9,6 +9,13 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IComputeMarket} from "./interfaces/IComputeMarket.sol";
 
+/// What the market reads of the registry: who validates the compute subnet.
+interface IValidatorRegistry {
+    function computeNetuid() external view returns (uint16);
+    function uidOf(uint16 netuid, address hotkey) external view returns (bool registered, uint16 uid);
+    function hasValidatorPermit(uint16 netuid, uint16 uid) external view returns (bool);
+}
+
 /// The token powers this contract needs: it mints provider rewards and burns its own escrow.
 interface IMintBurnToken {
     function mint(address to, uint256 amount) external;
@@ -37,7 +44,8 @@ contract ComputeMarket is IComputeMarket, AccessControl, ERC2771Context {
 
     bytes32 public constant MARKET_ADMIN_ROLE = keccak256("MARKET_ADMIN_ROLE");
     bytes32 public constant ORACLE_ROLE = keccak256("ORACLE_ROLE");
-    /// May approve or reject any completed job, like its sender.
+    /// May approve or reject any completed job, like its sender: an admin's override. The
+    /// validators of the network are the compute subnet's validator-permit holders (reviewers).
     bytes32 public constant VALIDATOR_ROLE = keccak256("VALIDATOR_ROLE");
 
     uint16 public constant BPS = 10_000;
@@ -151,6 +159,8 @@ contract ComputeMarket is IComputeMarket, AccessControl, ERC2771Context {
     error NothingToClaim(address provider, uint32 marketId, uint64 epoch);
 
     IERC20 public immutable token;
+    /// Whose compute-subnet validators review jobs (zero: only senders and VALIDATOR_ROLE).
+    IValidatorRegistry public immutable validatorRegistry;
     /// USD per whole token, 8 decimals.
     uint256 public usdPerToken;
 
@@ -173,9 +183,12 @@ contract ComputeMarket is IComputeMarket, AccessControl, ERC2771Context {
     mapping(uint32 marketId => mapping(uint64 epoch => EpochTotals)) private _epochs;
     mapping(uint32 marketId => mapping(uint64 epoch => mapping(address provider => ProviderEpoch))) private _providerEpochs;
 
-    constructor(IERC20 token_, address trustedForwarder, address admin) ERC2771Context(trustedForwarder) {
+    constructor(IERC20 token_, address trustedForwarder, address admin, IValidatorRegistry validatorRegistry_)
+        ERC2771Context(trustedForwarder)
+    {
         if (address(token_) == address(0) || admin == address(0)) revert ZeroAddress();
         token = token_;
+        validatorRegistry = validatorRegistry_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         treasury = admin;
         emit TreasurySet(admin);
@@ -560,7 +573,18 @@ contract ComputeMarket is IComputeMarket, AccessControl, ERC2771Context {
 
     function _reviewer(uint256 jobId, Job storage j) private view returns (address by) {
         by = _msgSender();
-        if (by != j.sender && !hasRole(VALIDATOR_ROLE, by)) revert NotReviewer(jobId, by);
+        if (by != j.sender && !isValidator(by)) revert NotReviewer(jobId, by);
+    }
+
+    /// A hotkey holding a validator permit on the compute subnet (SubnetRegistry.hasValidatorPermit:
+    /// the last epoch's top-k by stake, registered by that epoch's block), or VALIDATOR_ROLE.
+    function isValidator(address who) public view returns (bool) {
+        if (hasRole(VALIDATOR_ROLE, who)) return true;
+        if (address(validatorRegistry) == address(0)) return false;
+        uint16 netuid = validatorRegistry.computeNetuid();
+        if (netuid == 0) return false;
+        (bool registered, uint16 uid) = validatorRegistry.uidOf(netuid, who);
+        return registered && validatorRegistry.hasValidatorPermit(netuid, uid);
     }
 
     /// Approval: the payment leaves escrow as burn + fee, and the work is credited to the

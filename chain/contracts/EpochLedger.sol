@@ -43,6 +43,7 @@ contract EpochLedger is IEpochLedger, AccessControl {
     error EpochNotDue(uint16 netuid, uint64 epochBlock, uint64 dueBlock);
     error NeuronCountMismatch(uint16 netuid, uint256 posted, uint256 registered);
     error NeuronRegisteredAfterEpoch(uint16 netuid, uint16 uid, uint64 registeredAt);
+    error InvalidNeuronWord(uint16 uid);
 
     IMintableToken public immutable token;
     IEpochRegistry public immutable registry;
@@ -63,13 +64,15 @@ contract EpochLedger is IEpochLedger, AccessControl {
     /// `epochBlock` (a past block, at least tempo blocks after the previous epoch's, or after the
     /// subnet's registration), one entry per uid 0..n-1 of the neurons registered by then.
     /// `bondsHash` commits to the bond rows the epoch left (chain/keeper/README.md).
-    function postEpoch(
-        uint16 netuid,
-        uint64 epochBlock,
-        bytes32 inputsHash,
-        bytes32 bondsHash,
-        NeuronResult[] calldata neurons
-    ) external onlyRole(KEEPER_ROLE) returns (uint64 epoch) {
+    /// Each uid's NeuronResult comes packed in one word (one calldata read and a few shifts per uid,
+    /// where a struct array costs a bounds-checked read per field): bits 0-15 stakeWeight, 16-31
+    /// consensus, 32-47 incentive, 48-63 dividends, 64-79 validatorTrust, 80-95 rank, 96-111 trust,
+    /// bit 112 validatorPermit, the rest zero (else InvalidNeuronWord).
+    function postEpoch(uint16 netuid, uint64 epochBlock, bytes32 inputsHash, bytes32 bondsHash, uint256[] calldata neurons)
+        external
+        onlyRole(KEEPER_ROLE)
+        returns (uint64 epoch)
+    {
         if (epochBlock >= block.number) revert EpochBlockNotPast(epochBlock, block.number);
         Payees memory p = _payees(netuid);
         uint64 count = epochCount[netuid];
@@ -153,39 +156,65 @@ contract EpochLedger is IEpochLedger, AccessControl {
     }
 
     /// Per uid: floor(minersPool * I_i / sum I) + floor(validatorsPool * D_i / sum D) (chain/yuma splitEmission).
-    function _split(uint256 emission, NeuronResult[] calldata neurons) private pure returns (uint256[] memory paid) {
+    function _split(uint256 emission, uint256[] calldata neurons) private pure returns (uint256[] memory paid) {
+        uint256 n = neurons.length;
         uint256 sumI;
         uint256 sumD;
-        for (uint256 uid = 0; uid < neurons.length; uid++) {
-            sumI += neurons[uid].incentive;
-            sumD += neurons[uid].dividends;
+        unchecked {
+            // At most 256 u16 values each: no overflow.
+            for (uint256 uid = 0; uid < n; uid++) {
+                uint256 w = neurons[uid];
+                if (w >> 113 != 0) revert InvalidNeuronWord(uint16(uid));
+                sumI += (w >> 32) & 0xffff;
+                sumD += (w >> 48) & 0xffff;
+            }
         }
         uint256 minersPool = (emission * MINERS_PERCENT) / 100;
         uint256 validatorsPool = (emission * VALIDATORS_PERCENT) / 100;
-        paid = new uint256[](neurons.length);
-        for (uint256 uid = 0; uid < neurons.length; uid++) {
-            uint256 e;
-            if (sumI > 0) e = (minersPool * neurons[uid].incentive) / sumI;
-            if (sumD > 0) e += (validatorsPool * neurons[uid].dividends) / sumD;
-            paid[uid] = e;
+        paid = new uint256[](n);
+        unchecked {
+            // pool * u16 stays far below 2^256; the divisions are by non-zero sums.
+            for (uint256 uid = 0; uid < n; uid++) {
+                uint256 w = neurons[uid];
+                uint256 e;
+                if (sumI > 0) e = (minersPool * ((w >> 32) & 0xffff)) / sumI;
+                if (sumD > 0) e += (validatorsPool * ((w >> 48) & 0xffff)) / sumD;
+                paid[uid] = e;
+            }
         }
     }
 
     /// Events, permits and pruning scores. Pruning score: the uid's emission max-upscaled to u16
     /// (round half up), the lowest one being replaced first when the subnet is full.
-    function _record(uint16 netuid, uint64 epoch, NeuronResult[] calldata neurons, uint256[] memory paid) private {
+    function _record(uint16 netuid, uint64 epoch, uint256[] calldata neurons, uint256[] memory paid) private {
+        uint256 n = paid.length;
         uint256 maxPaid;
-        for (uint256 uid = 0; uid < paid.length; uid++) if (paid[uid] > maxPaid) maxPaid = paid[uid];
         uint256 bits;
         uint256[16] memory words;
-        for (uint256 uid = 0; uid < neurons.length; uid++) {
-            NeuronResult calldata r = neurons[uid];
-            uint256 e = paid[uid];
-            if (r.validatorPermit) bits |= 1 << uid;
-            if (maxPaid > 0) words[uid >> 4] |= ((e * 131070 + maxPaid) / (2 * maxPaid)) << (16 * (uid & 15));
-            emit NeuronEpoch(
-                netuid, epoch, uint16(uid), r.stakeWeight, r.consensus, r.incentive, r.dividends, r.validatorTrust, r.rank, r.trust, e, r.validatorPermit
-            );
+        unchecked {
+            for (uint256 uid = 0; uid < n; uid++) if (paid[uid] > maxPaid) maxPaid = paid[uid];
+            for (uint256 uid = 0; uid < n; uid++) {
+                uint256 w = neurons[uid];
+                uint256 e = paid[uid];
+                bool permit = (w >> 112) & 1 == 1;
+                if (permit) bits |= 1 << uid;
+                // e <= emission: e * 131070 cannot overflow.
+                if (maxPaid > 0) words[uid >> 4] |= ((e * 131070 + maxPaid) / (2 * maxPaid)) << (16 * (uid & 15));
+                emit NeuronEpoch(
+                    netuid,
+                    epoch,
+                    uint16(uid),
+                    uint16(w),
+                    uint16(w >> 16),
+                    uint16(w >> 32),
+                    uint16(w >> 48),
+                    uint16(w >> 64),
+                    uint16(w >> 80),
+                    uint16(w >> 96),
+                    e,
+                    permit
+                );
+            }
         }
         _permitBits[netuid] = bits;
         uint256[16] storage stored = _pruningWords[netuid];

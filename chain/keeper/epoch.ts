@@ -65,7 +65,7 @@ export interface EpochInputs {
   previousBondsHash: Hex;
 }
 
-/** One element of EpochLedger.postEpoch's `neurons` argument. */
+/** One uid's results as EpochLedger.postEpoch takes them, before packing (packNeuronResult). */
 export interface NeuronResultArgs {
   stakeWeight: number;
   consensus: number;
@@ -80,8 +80,9 @@ export interface NeuronResultArgs {
 export interface BuiltEpoch {
   inputsHash: Hex;
   bondsHash: Hex;
-  /** postEpoch(netuid, epochBlock, inputsHash, bondsHash, neurons). */
-  args: readonly [number, bigint, Hex, Hex, NeuronResultArgs[]];
+  /** postEpoch(netuid, epochBlock, inputsHash, bondsHash, neurons packed one word per uid). */
+  args: readonly [number, bigint, Hex, Hex, bigint[]];
+  neurons: NeuronResultArgs[];
   result: EpochResult;
   /** What the ledger will mint per uid (miners' + validators' share) and to the owner. */
   emission: bigint[];
@@ -242,10 +243,21 @@ export function buildEpoch(x: EpochInputs, previousBonds: readonly SparseU16Row[
   return {
     inputsHash,
     bondsHash,
-    args: [x.netuid, BigInt(x.block), inputsHash, bondsHash, neurons] as const,
+    args: [x.netuid, BigInt(x.block), inputsHash, bondsHash, neurons.map(packNeuronResult)] as const,
+    neurons,
     result,
     emission,
     ownerCut: split.owner,
     bonds: result.bonds,
   };
+}
+
+/** EpochLedger.postEpoch's word for one uid: seven u16 fields from bit 0 up, the permit at bit 112. */
+export function packNeuronResult(r: NeuronResultArgs): bigint {
+  const fields = [r.stakeWeight, r.consensus, r.incentive, r.dividends, r.validatorTrust, r.rank, r.trust];
+  let w = r.validatorPermit ? 1n << 112n : 0n;
+  fields.forEach((f, k) => {
+    w |= BigInt(f) << BigInt(16 * k);
+  });
+  return w;
 }

@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const keeper = createKeeper({ rpcUrl: config.rpcUrl, deployment, keeperKey: config.keeperKey });
+  // Inputs from the registry's events (the same state as its views, without running the EVM per uid).
+  const keeper = createKeeper({ rpcUrl: config.rpcUrl, deployment, keeperKey: config.keeperKey, source: 'logs' });
   log(`posting epochs to ledger ${deployment.contracts.ledger} as ${keeper.address}, polling every ${config.pollMs} ms`);
   await keeper.run({
     signal: controller.signal,
