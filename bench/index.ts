@@ -29,7 +29,7 @@ const { values: args } = parseArgs({
     // The indexer's own default (indexer/config.ts); freshness depends on it directly.
     'head-poll-ms': { type: 'string', default: '250' },
     'skip-ponder': { type: 'boolean', default: false },
-    // Simulator rounds before the epochs (history.ts scales them to --events when omitted).
+    // Stop the history after this many simulator rounds, even below --events (history.ts).
     'sim-rounds': { type: 'string' },
     // Profile our indexer (supervisor and worker) and print the worker's top costs.
     'cpu-prof': { type: 'boolean', default: false },
