@@ -29,7 +29,7 @@ import { type PlanContext, planRound, planSetup, virtualTime } from './planner';
 import { planPopulate } from './populate';
 import { type PresetName, presets, type SimPreset } from './presets';
 import { createRng, deriveSeed, type Rng } from './prng';
-import { planWeights, type SubnetChainView, type WeightsMemory } from './validators';
+import { mayWeight, planWeights, type SubnetChainView, validatorStyle, type WeightsMemory } from './validators';
 
 export interface CreateSimulatorParameters {
   rpcUrl: string;
@@ -186,7 +186,10 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
   const receiptTimeoutMs = params.receiptTimeoutMs ?? 60_000;
 
   // batch: the receipts of a round are fetched in one HTTP request.
-  const client: PublicClient = createPublicClient({ transport: http(params.rpcUrl, { batch: { batchSize: 500 }, retryCount: 0 }) });
+  // 300 s: with manual mining one evm_mine runs a whole round (or a setup batch of thousands of transactions).
+  const client: PublicClient = createPublicClient({
+    transport: http(params.rpcUrl, { batch: { batchSize: 500 }, retryCount: 0, timeout: 300_000 }),
+  });
   const actors = buildActors(seed, preset);
   const deployerAccount = privateKeyToAccount(params.deployerKey ?? HARDHAT_ACCOUNT0_KEY);
   const deployer = deployerAccount.address.toLowerCase() as Address;
@@ -197,6 +200,7 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
   for (const a of sendingActors(actors)) accounts.set(a.address, privateKeyToAccount(a.key));
   // Hotkeys send their own setWeights.
   const hotkeyActors = actors.coldkeys.flatMap((c) => c.hotkeys);
+  const honestHotkeys = new Set(actors.coldkeys.flatMap((c, i) => (validatorStyle(i) === 'honest' ? c.hotkeys.map((h) => h.address) : [])));
   for (const h of hotkeyActors) accounts.set(h.address, privateKeyToAccount(h.key));
   const manual = params.mining === 'manual';
   const debug = process.env.GRIDMIND_SIM_DEBUG ? (msg: string) => console.error(`simulator: ${msg}`) : undefined;
@@ -513,7 +517,8 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
     const views = await readWeightViews();
     const modelRows = new Map<number, { uids: number[]; values: number[] }>();
     const computeView = views.find((v) => v.netuid === computeNetuid && v.epochBlock > 0);
-    if (params.computeWeights && computeView) {
+    // Only when an honest validator there may set weights this round: a scoring reads every provider's history.
+    if (params.computeWeights && computeView?.hotkeys.some((h, uid) => honestHotkeys.has(h) && mayWeight(computeView, uid))) {
       const row = await params.computeWeights(computeView);
       if (row) modelRows.set(computeNetuid, row);
     }

@@ -40,6 +40,16 @@ export interface SubnetChainView {
   lastUpdate: number[];
 }
 
+/**
+ * Whether `uid` may set weights in the next block: a permit from the last epoch, held since before
+ * it, and the rate limit passed (the transaction lands at head + 1 at the earliest; subtensor's rule:
+ * block − last ≥ limit).
+ */
+export function mayWeight(v: SubnetChainView, uid: number): boolean {
+  const permit = v.epochBlock > 0 && ((v.permitBits >> BigInt(uid)) & 1n) === 1n && v.registeredAt[uid]! <= v.epochBlock;
+  return permit && !(v.lastUpdate[uid] !== 0 && v.head + 1 - v.lastUpdate[uid]! < v.weightsRateLimit);
+}
+
 /** Last row each validator set, per `${netuid}:${hotkey}`; the lazy ones copy from it. */
 export type WeightsMemory = Map<string, { uids: number[]; values: number[]; style: ValidatorStyle }>;
 
@@ -70,10 +80,7 @@ export function planWeights(
       const hotkey = v.hotkeys[uid]!;
       const owner = coldkeyOf.get(hotkey);
       if (owner === undefined) continue; // not one of ours (e.g. a provider's neuron)
-      const permit = v.epochBlock > 0 && ((v.permitBits >> BigInt(uid)) & 1n) === 1n && v.registeredAt[uid]! <= v.epochBlock;
-      if (!permit) continue;
-      // The transaction lands at head + 1 at the earliest (subtensor's rule: block − last ≥ limit).
-      if (v.lastUpdate[uid] !== 0 && v.head + 1 - v.lastUpdate[uid]! < v.weightsRateLimit) continue;
+      if (!mayWeight(v, uid)) continue;
       const style = validatorStyle(owner);
       const others = Array.from({ length: n }, (_, j) => j).filter((j) => j !== uid);
       let row: { uids: number[]; values: number[] } | undefined;
