@@ -1,4 +1,5 @@
-// `npm run bench -- gateway [--events N] [--seed S] [--seconds S] [--rounds R] [--connections C] [--db-dir DIR]`
+// `npm run bench -- gateway [--events N] [--seed S] [--seconds S] [--rounds R] [--connections C] [--db-dir DIR]
+//   [--database-url URL] [--only 1,3]`
 //
 // Indexes one devnet history of at least N events once (bench/index/history.ts and our real indexer
 // process, as the index benchmark does), then serves that database with our gateway and with
@@ -6,7 +7,8 @@
 // on the same five queries (bench/gateway/queries.ts), next to the bound: each query's SQL straight
 // through `pg` at that concurrency. Prints requests/s, p50/p99 and the ratios; writes
 // bench/results/gateway.json. With --db-dir the indexed database is kept there and reused by the
-// next run (index once, measure many times). Not part of `npm test`.
+// next run (index once, measure many times); with --database-url an already indexed database is
+// measured (nothing generated, indexed or migrated). --only picks queries by number. Not part of `npm test`.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
