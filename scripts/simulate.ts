@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     console.log(
       `simulate: block ${h - from}/${blocks} (${(100 * done).toFixed(1)}%), round ${simulator.model.round}, ` +
         `${events.toLocaleString('en-US')} events (${Math.round(events / s).toLocaleString('en-US')}/s), ` +
-        `${epochs || '(in-process)'} epochs, ${s.toFixed(0)} s, ETA ${Number.isFinite(eta) ? `${Math.ceil(eta)} s` : '?'}`,
+        `${epochs + simulator.epochs} epochs, ${s.toFixed(0)} s, ETA ${Number.isFinite(eta) ? `${Math.ceil(eta)} s` : '?'}`,
     );
   };
   for (let h = await head(); h < from + blocks; h = await head()) {
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   const counts = await countEvents(rpcUrl, deployment, deployment.startBlock, await head());
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   console.log(
-    `simulate: ${total.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s (${Math.round(total / seconds).toLocaleString('en-US')} events/s), ${await head()} blocks`,
+    `simulate: ${total.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s (${Math.round(total / seconds).toLocaleString('en-US')} events/s), ${await head()} blocks, ${simulator.model.round} rounds, ${epochs + simulator.epochs} epochs posted`,
   );
   for (const [name, n] of Object.entries(counts).sort((a, b) => b[1] - a[1])) console.log(`  ${name.padEnd(40)} ${n}`);
   await stop();
