@@ -353,6 +353,22 @@ describe('signed mutations through the forwarder', () => {
     console.log(`gateway-mutations: 8 parallel registerProvider relayed and mined in ${ms.toFixed(0)} ms`);
   });
 
+  it('answers at once with wait: false (PENDING), and the transaction is mined', async () => {
+    const signed = await sign('updateProvider', provider, { gpuModel: 'H200', vramGb: 141, benchmarkScore: 4000, tier: 3 });
+    const res = await f.exec(
+      `mutation($r: ForwardRequestInput!, $s: String!) { updateProvider(request: $r, signature: $s, wait: false) { ${RESULT} } }`,
+      { r: signed.request, s: signed.signature },
+    );
+    expect(res.errors).toBeUndefined();
+    const out = (res.data as any).updateProvider;
+    expect(out).toMatchObject({ status: 'PENDING', blockNumber: null, gasUsed: null, id: null, nonce: signed.request.nonce });
+    const receipt = await f.c.pub.waitForTransactionReceipt({ hash: out.transactionHash, pollingInterval: 20 });
+    expect(receipt.status).toBe('success');
+    expect(await f.read<{ gpuModel: string }>(f.d.contracts.market, computeMarketAbi, 'getProvider', [provider.address])).toMatchObject({
+      gpuModel: 'H200',
+    });
+  });
+
   it('limits mutations per signer address and per client IP (RATE_LIMITED), counting refused ones too', async () => {
     const limited = await createGateway({
       databaseUrl: f.db.url,

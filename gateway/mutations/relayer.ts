@@ -1,7 +1,10 @@
 // The gateway's relayer: one key that pays the gas of every relayed request. Sends are serialised
 // through one queue that owns the key's nonce (a local counter, read from the chain once and again
 // after any send error), so parallel mutations never sign two transactions with the same nonce;
-// receipts are awaited in parallel.
+// receipts are awaited in parallel. Fees are read outside the queue (cached for a second), so the
+// queue's critical section is one signature and one eth_sendRawTransaction. One watcher polls the
+// head for every waiting transaction and asks for their receipts only when it moves (a receipt
+// poller per request would put N requests per interval on a node that serves one at a time).
 import { type Address, createPublicClient, createWalletClient, type Hex, http, type PublicClient, type TransactionReceipt } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 
@@ -34,18 +37,72 @@ const NONCE_ERROR = /nonce|already known|replacement transaction/i;
 
 export function createRelayer(opts: RelayerOptions): Relayer {
   const account = privateKeyToAccount(opts.privateKey);
-  const transport = http(opts.rpcUrl, { retryCount: 0 });
+  const transport = http(opts.rpcUrl, { retryCount: 0, batch: { batchSize: 256 } });
   const pollingInterval = opts.pollingIntervalMs ?? 50;
   const publicClient = createPublicClient({ transport, pollingInterval }) as PublicClient;
   const wallet = createWalletClient({ account, transport });
   let chainId: Promise<number> | undefined;
+  let fees: { at: number; value: Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> } | undefined;
+  /** EIP-1559 fees with room for the base fee to double (it rises at most 12.5% a block). */
+  const feesNow = () => {
+    if (!fees || Date.now() - fees.at > 1000) {
+      const value = publicClient.estimateFeesPerGas().then(({ maxFeePerGas, maxPriorityFeePerGas }) => ({
+        maxFeePerGas: maxFeePerGas * 2n,
+        maxPriorityFeePerGas,
+      }));
+      value.catch(() => {
+        fees = undefined;
+      });
+      fees = { at: Date.now(), value };
+    }
+    return fees.value;
+  };
+  const receiptTimeoutMs = opts.receiptTimeoutMs ?? 60_000;
+  interface Waiter {
+    resolve(r: TransactionReceipt): void;
+    reject(err: Error): void;
+    deadline: number;
+    /** The head at which its receipt was last missing; undefined until first asked. */
+    checkedAt?: bigint;
+  }
+  const waiters = new Map<Hex, Waiter[]>();
+  let watching = false;
+  const settle = (hash: Hex, outcome: { receipt: TransactionReceipt } | { error: Error }) => {
+    for (const w of waiters.get(hash) ?? []) 'receipt' in outcome ? w.resolve(outcome.receipt) : w.reject(outcome.error);
+    waiters.delete(hash);
+  };
+  const watch = async () => {
+    if (watching) return;
+    watching = true;
+    try {
+      while (waiters.size > 0) {
+        await new Promise((r) => setTimeout(r, pollingInterval));
+        const head = await publicClient.getBlockNumber({ cacheTime: 0 }).catch(() => undefined);
+        const now = Date.now();
+        const due = [...waiters].filter(([, ws]) => head !== undefined && (ws[0]!.checkedAt === undefined || head > ws[0]!.checkedAt));
+        const receipts = await Promise.all(due.map(([hash]) => publicClient.getTransactionReceipt({ hash }).catch(() => null)));
+        due.forEach(([hash, ws], i) => {
+          const receipt = receipts[i];
+          if (receipt) settle(hash, { receipt });
+          else for (const w of ws) w.checkedAt = head;
+        });
+        for (const [hash, ws] of waiters) {
+          if (ws[0]!.deadline < now) settle(hash, { error: new Error(`no receipt for ${hash} within ${receiptTimeoutMs} ms`) });
+        }
+      }
+    } finally {
+      watching = false;
+    }
+  };
   let nextNonce: number | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   let count = 0;
 
-  const sendNow = async (tx: { to: Address; data: Hex; gas: bigint }): Promise<Hex> => {
-    chainId ??= publicClient.getChainId();
-    const id = await chainId;
+  const sendNow = async (
+    tx: { to: Address; data: Hex; gas: bigint },
+    fee: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint },
+    id: number,
+  ): Promise<Hex> => {
     for (let attempt = 0; ; attempt++) {
       nextNonce ??= await publicClient.getTransactionCount({ address: account.address, blockTag: 'pending' });
       const nonce = nextNonce;
@@ -56,6 +113,8 @@ export function createRelayer(opts: RelayerOptions): Relayer {
           data: tx.data,
           gas: tx.gas,
           nonce,
+          type: 'eip1559',
+          ...fee,
         });
         nextNonce = nonce + 1;
         count++;
@@ -72,12 +131,22 @@ export function createRelayer(opts: RelayerOptions): Relayer {
   return {
     address: account.address.toLowerCase() as Address,
     publicClient,
-    send(tx) {
-      const result = queue.then(() => sendNow(tx));
+    async send(tx) {
+      chainId ??= publicClient.getChainId();
+      chainId.catch(() => {
+        chainId = undefined;
+      });
+      const [id, fee] = await Promise.all([chainId, feesNow()]);
+      const result = queue.then(() => sendNow(tx, fee, id));
       queue = result.catch(() => undefined);
       return result;
     },
-    wait: (hash) => publicClient.waitForTransactionReceipt({ hash, pollingInterval, timeout: opts.receiptTimeoutMs ?? 60_000 }),
+    wait(hash) {
+      return new Promise<TransactionReceipt>((resolve, reject) => {
+        waiters.set(hash, [...(waiters.get(hash) ?? []), { resolve, reject, deadline: Date.now() + receiptTimeoutMs }]);
+        void watch();
+      });
+    },
     sent: () => count,
   };
 }
