@@ -98,7 +98,8 @@ export function planWeights(
           // A little noise: honest validators measure quality, they don't know it.
           row = {
             uids: ranked.map((r) => r.j),
-            values: ranked.map((r) => Math.max(1, Math.round(r.q * (0.9 + 0.2 * rng.float()) * 60000))),
+            // Up to 1.1 x 60000 with the noise: clamped to the u16 the registry takes.
+            values: ranked.map((r) => Math.min(65535, Math.max(1, Math.round(r.q * (0.9 + 0.2 * rng.float()) * 60000)))),
           };
         }
       } else if (style === 'lazy' && rng.chance(LAZY_RATE)) {
