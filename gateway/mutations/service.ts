@@ -257,7 +257,8 @@ export function createMutationService(opts: MutationServiceOptions): MutationSer
   ): Promise<{ hash: Hex; receipt?: TransactionReceipt }> => {
     let gas: bigint;
     try {
-      gas = await client.estimateGas({ account: r.address, to: tx.to, data: tx.data });
+      // 'latest' explicitly: a node's eth_estimateGas defaults to the pending block (see the top).
+      gas = await client.estimateGas({ account: r.address, to: tx.to, data: tx.data, blockTag: 'latest' });
     } catch (err) {
       const data = revertDataOf(err);
       if (data) throw revertError(err, what);
@@ -331,7 +332,7 @@ export function createMutationService(opts: MutationServiceOptions): MutationSer
         forwarderNonce(from),
         chainTime(),
         // As the forwarder will call it: from the forwarder, with the signer appended (ERC-2771).
-        client.estimateGas({ account: contracts.forwarder, to, data: concat([data, from]) }).catch(() => undefined),
+        client.estimateGas({ account: contracts.forwarder, to, data: concat([data, from]), blockTag: 'latest' }).catch(() => undefined),
       ]);
       const gas = estimate === undefined ? FALLBACK_GAS : (estimate * 3n) / 2n + 50_000n;
       const request: ForwardRequest = { from, to, value: 0n, gas, nonce, deadline: now + ttl, data };
