@@ -70,6 +70,7 @@ export const functions = {
     hasRole: viewFun("0x91d14854", "hasRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, p.bool),
     heartbeat: fun("0xfe9c957c", "heartbeat(uint32)", {"marketId": p.uint32}, ),
     isTrustedForwarder: viewFun("0x572b6c05", "isTrustedForwarder(address)", {"forwarder": p.address}, p.bool),
+    isValidator: viewFun("0xfacd743b", "isValidator(address)", {"who": p.address}, p.bool),
     jobCount: viewFun("0x4c5d8a0f", "jobCount()", {}, p.uint256),
     jobsInState: viewFun("0xa2f14c8f", "jobsInState(uint8)", {"state": p.uint8}, p.uint256),
     marketCount: viewFun("0xec979082", "marketCount()", {}, p.uint32),
@@ -98,6 +99,7 @@ export const functions = {
     trustedForwarder: viewFun("0x7da0a877", "trustedForwarder()", {}, p.address),
     updateProvider: fun("0x11a555ac", "updateProvider(string,uint32,uint32,uint8)", {"gpuModel": p.string, "vramGb": p.uint32, "benchmarkScore": p.uint32, "tier": p.uint8}, ),
     usdPerToken: viewFun("0x1321e098", "usdPerToken()", {}, p.uint256),
+    validatorRegistry: viewFun("0xf376ebbb", "validatorRegistry()", {}, p.address),
 }
 
 export class Contract extends ContractBase {
@@ -194,6 +196,10 @@ export class Contract extends ContractBase {
         return this.eth_call(functions.isTrustedForwarder, {forwarder})
     }
 
+    isValidator(who: IsValidatorParams["who"]) {
+        return this.eth_call(functions.isValidator, {who})
+    }
+
     jobCount() {
         return this.eth_call(functions.jobCount, {})
     }
@@ -252,6 +258,10 @@ export class Contract extends ContractBase {
 
     usdPerToken() {
         return this.eth_call(functions.usdPerToken, {})
+    }
+
+    validatorRegistry() {
+        return this.eth_call(functions.validatorRegistry, {})
     }
 }
 
@@ -393,6 +403,9 @@ export type HeartbeatReturn = FunctionReturn<typeof functions.heartbeat>
 export type IsTrustedForwarderParams = FunctionArguments<typeof functions.isTrustedForwarder>
 export type IsTrustedForwarderReturn = FunctionReturn<typeof functions.isTrustedForwarder>
 
+export type IsValidatorParams = FunctionArguments<typeof functions.isValidator>
+export type IsValidatorReturn = FunctionReturn<typeof functions.isValidator>
+
 export type JobCountParams = FunctionArguments<typeof functions.jobCount>
 export type JobCountReturn = FunctionReturn<typeof functions.jobCount>
 
@@ -476,4 +489,7 @@ export type UpdateProviderReturn = FunctionReturn<typeof functions.updateProvide
 
 export type UsdPerTokenParams = FunctionArguments<typeof functions.usdPerToken>
 export type UsdPerTokenReturn = FunctionReturn<typeof functions.usdPerToken>
+
+export type ValidatorRegistryParams = FunctionArguments<typeof functions.validatorRegistry>
+export type ValidatorRegistryReturn = FunctionReturn<typeof functions.validatorRegistry>
 

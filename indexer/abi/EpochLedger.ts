@@ -23,7 +23,7 @@ export const functions = {
     grantRole: fun("0x2f2ff15d", "grantRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, ),
     hasRole: viewFun("0x91d14854", "hasRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, p.bool),
     lastEpochBlock: viewFun("0xe65037f9", "lastEpochBlock(uint16)", {"netuid": p.uint16}, p.uint64),
-    postEpoch: fun("0x9a44674f", "postEpoch(uint16,uint64,bytes32,bytes32,(uint16,uint16,uint16,uint16,uint16,uint16,uint16,bool)[])", {"netuid": p.uint16, "epochBlock": p.uint64, "inputsHash": p.bytes32, "bondsHash": p.bytes32, "neurons": p.array(p.struct({"stakeWeight": p.uint16, "consensus": p.uint16, "incentive": p.uint16, "dividends": p.uint16, "validatorTrust": p.uint16, "rank": p.uint16, "trust": p.uint16, "validatorPermit": p.bool}))}, p.uint64),
+    postEpoch: fun("0x04644c69", "postEpoch(uint16,uint64,bytes32,bytes32,uint256[])", {"netuid": p.uint16, "epochBlock": p.uint64, "inputsHash": p.bytes32, "bondsHash": p.bytes32, "neurons": p.array(p.uint256)}, p.uint64),
     pruningScores: viewFun("0x72361e86", "pruningScores(uint16)", {"netuid": p.uint16}, {"words": p.fixedSizeArray(p.uint256, 16), "epochBlock": p.uint64}),
     registry: viewFun("0x7b103999", "registry()", {}, p.address),
     renounceRole: fun("0x36568abe", "renounceRole(bytes32,address)", {"role": p.bytes32, "callerConfirmation": p.address}, ),

@@ -5,6 +5,7 @@ import type { EventParams as EParams, FunctionArguments, FunctionReturn } from '
 
 export const events = {
     Approval: event("0x8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925", "Approval(address,address,uint256)", {"owner": indexed(p.address), "spender": indexed(p.address), "value": p.uint256}),
+    EIP712DomainChanged: event("0x0a6387c9ea3628b88a633bb4f3b151770f70085117a15f9bf3787cda53f13d31", "EIP712DomainChanged()", {}),
     RoleAdminChanged: event("0xbd79b86ffe0ab8e8776151514217cd7cacd52c909f66475c3af44e129f0b00ff", "RoleAdminChanged(bytes32,bytes32,bytes32)", {"role": indexed(p.bytes32), "previousAdminRole": indexed(p.bytes32), "newAdminRole": indexed(p.bytes32)}),
     RoleGranted: event("0x2f8788117e7eff1d82e926ec794901d17c78024a50270940304540a733656f0d", "RoleGranted(bytes32,address,address)", {"role": indexed(p.bytes32), "account": indexed(p.address), "sender": indexed(p.address)}),
     RoleRevoked: event("0xf6391f5c32d9c69d2a47ea670b442974b53935d1edc7fd64eb21e047a839171b", "RoleRevoked(bytes32,address,address)", {"role": indexed(p.bytes32), "account": indexed(p.address), "sender": indexed(p.address)}),
@@ -14,6 +15,7 @@ export const events = {
 export const functions = {
     BURNER_ROLE: viewFun("0x282c51f3", "BURNER_ROLE()", {}, p.bytes32),
     DEFAULT_ADMIN_ROLE: viewFun("0xa217fddf", "DEFAULT_ADMIN_ROLE()", {}, p.bytes32),
+    DOMAIN_SEPARATOR: viewFun("0x3644e515", "DOMAIN_SEPARATOR()", {}, p.bytes32),
     MINTER_ROLE: viewFun("0xd5391393", "MINTER_ROLE()", {}, p.bytes32),
     allowance: viewFun("0xdd62ed3e", "allowance(address,address)", {"owner": p.address, "spender": p.address}, p.uint256),
     approve: fun("0x095ea7b3", "approve(address,uint256)", {"spender": p.address, "value": p.uint256}, p.bool),
@@ -21,11 +23,15 @@ export const functions = {
     burn: fun("0x42966c68", "burn(uint256)", {"amount": p.uint256}, ),
     burnFrom: fun("0x79cc6790", "burnFrom(address,uint256)", {"account": p.address, "amount": p.uint256}, ),
     decimals: viewFun("0x313ce567", "decimals()", {}, p.uint8),
+    eip712Domain: viewFun("0x84b0196e", "eip712Domain()", {}, {"fields": p.bytes1, "name": p.string, "version": p.string, "chainId": p.uint256, "verifyingContract": p.address, "salt": p.bytes32, "extensions": p.array(p.uint256)}),
     getRoleAdmin: viewFun("0x248a9ca3", "getRoleAdmin(bytes32)", {"role": p.bytes32}, p.bytes32),
     grantRole: fun("0x2f2ff15d", "grantRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, ),
     hasRole: viewFun("0x91d14854", "hasRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, p.bool),
     mint: fun("0x40c10f19", "mint(address,uint256)", {"to": p.address, "amount": p.uint256}, ),
+    mintBatch: fun("0x7c88e3d9", "mintBatch(address[],uint256[])", {"to": p.array(p.address), "amounts": p.array(p.uint256)}, ),
     name: viewFun("0x06fdde03", "name()", {}, p.string),
+    nonces: viewFun("0x7ecebe00", "nonces(address)", {"owner": p.address}, p.uint256),
+    permit: fun("0xd505accf", "permit(address,address,uint256,uint256,uint8,bytes32,bytes32)", {"owner": p.address, "spender": p.address, "value": p.uint256, "deadline": p.uint256, "v": p.uint8, "r": p.bytes32, "s": p.bytes32}, ),
     renounceRole: fun("0x36568abe", "renounceRole(bytes32,address)", {"role": p.bytes32, "callerConfirmation": p.address}, ),
     revokeRole: fun("0xd547741f", "revokeRole(bytes32,address)", {"role": p.bytes32, "account": p.address}, ),
     supportsInterface: viewFun("0x01ffc9a7", "supportsInterface(bytes4)", {"interfaceId": p.bytes4}, p.bool),
@@ -45,6 +51,10 @@ export class Contract extends ContractBase {
         return this.eth_call(functions.DEFAULT_ADMIN_ROLE, {})
     }
 
+    DOMAIN_SEPARATOR() {
+        return this.eth_call(functions.DOMAIN_SEPARATOR, {})
+    }
+
     MINTER_ROLE() {
         return this.eth_call(functions.MINTER_ROLE, {})
     }
@@ -61,6 +71,10 @@ export class Contract extends ContractBase {
         return this.eth_call(functions.decimals, {})
     }
 
+    eip712Domain() {
+        return this.eth_call(functions.eip712Domain, {})
+    }
+
     getRoleAdmin(role: GetRoleAdminParams["role"]) {
         return this.eth_call(functions.getRoleAdmin, {role})
     }
@@ -71,6 +85,10 @@ export class Contract extends ContractBase {
 
     name() {
         return this.eth_call(functions.name, {})
+    }
+
+    nonces(owner: NoncesParams["owner"]) {
+        return this.eth_call(functions.nonces, {owner})
     }
 
     supportsInterface(interfaceId: SupportsInterfaceParams["interfaceId"]) {
@@ -88,6 +106,7 @@ export class Contract extends ContractBase {
 
 /// Event types
 export type ApprovalEventArgs = EParams<typeof events.Approval>
+export type EIP712DomainChangedEventArgs = EParams<typeof events.EIP712DomainChanged>
 export type RoleAdminChangedEventArgs = EParams<typeof events.RoleAdminChanged>
 export type RoleGrantedEventArgs = EParams<typeof events.RoleGranted>
 export type RoleRevokedEventArgs = EParams<typeof events.RoleRevoked>
@@ -99,6 +118,9 @@ export type BURNER_ROLEReturn = FunctionReturn<typeof functions.BURNER_ROLE>
 
 export type DEFAULT_ADMIN_ROLEParams = FunctionArguments<typeof functions.DEFAULT_ADMIN_ROLE>
 export type DEFAULT_ADMIN_ROLEReturn = FunctionReturn<typeof functions.DEFAULT_ADMIN_ROLE>
+
+export type DOMAIN_SEPARATORParams = FunctionArguments<typeof functions.DOMAIN_SEPARATOR>
+export type DOMAIN_SEPARATORReturn = FunctionReturn<typeof functions.DOMAIN_SEPARATOR>
 
 export type MINTER_ROLEParams = FunctionArguments<typeof functions.MINTER_ROLE>
 export type MINTER_ROLEReturn = FunctionReturn<typeof functions.MINTER_ROLE>
@@ -121,6 +143,9 @@ export type BurnFromReturn = FunctionReturn<typeof functions.burnFrom>
 export type DecimalsParams = FunctionArguments<typeof functions.decimals>
 export type DecimalsReturn = FunctionReturn<typeof functions.decimals>
 
+export type Eip712DomainParams = FunctionArguments<typeof functions.eip712Domain>
+export type Eip712DomainReturn = FunctionReturn<typeof functions.eip712Domain>
+
 export type GetRoleAdminParams = FunctionArguments<typeof functions.getRoleAdmin>
 export type GetRoleAdminReturn = FunctionReturn<typeof functions.getRoleAdmin>
 
@@ -133,8 +158,17 @@ export type HasRoleReturn = FunctionReturn<typeof functions.hasRole>
 export type MintParams = FunctionArguments<typeof functions.mint>
 export type MintReturn = FunctionReturn<typeof functions.mint>
 
+export type MintBatchParams = FunctionArguments<typeof functions.mintBatch>
+export type MintBatchReturn = FunctionReturn<typeof functions.mintBatch>
+
 export type NameParams = FunctionArguments<typeof functions.name>
 export type NameReturn = FunctionReturn<typeof functions.name>
+
+export type NoncesParams = FunctionArguments<typeof functions.nonces>
+export type NoncesReturn = FunctionReturn<typeof functions.nonces>
+
+export type PermitParams = FunctionArguments<typeof functions.permit>
+export type PermitReturn = FunctionReturn<typeof functions.permit>
 
 export type RenounceRoleParams = FunctionArguments<typeof functions.renounceRole>
 export type RenounceRoleReturn = FunctionReturn<typeof functions.renounceRole>

@@ -45,6 +45,7 @@ export const functions = {
     neuronCount: viewFun("0xe793e086", "neuronCount(uint16)", {"netuid": p.uint16}, p.uint16),
     neuronRegistrationCost: viewFun("0x55678505", "neuronRegistrationCost()", {}, p.uint256),
     registerNeuron: fun("0x97a15aab", "registerNeuron(uint16,address)", {"netuid": p.uint16, "hotkey": p.address}, p.uint16),
+    registerNeurons: fun("0x69b39c33", "registerNeurons(uint16,address[])", {"netuid": p.uint16, "hotkeys": p.array(p.address)}, p.array(p.uint16)),
     registerSubnet: fun("0xb23bf685", "registerSubnet(string,uint16)", {"name": p.string, "tempo": p.uint16}, p.uint16),
     registerSubnetWithHyperparameters: fun("0x3cd476d8", "registerSubnetWithHyperparameters(string,(uint16,uint16,uint16,uint16,uint32,uint16,bool,bool,uint16,uint16,int16,uint64,uint64,uint64,uint256))", {"name": p.string, "hp": p.struct({"tempo": p.uint16, "maxUids": p.uint16, "maxAllowedValidators": p.uint16, "kappa": p.uint16, "bondsMovingAverage": p.uint32, "bondsPenalty": p.uint16, "yuma3": p.bool, "liquidAlpha": p.bool, "alphaLow": p.uint16, "alphaHigh": p.uint16, "alphaSigmoidSteepness": p.int16, "activityCutoff": p.uint64, "immunityPeriod": p.uint64, "weightsRateLimit": p.uint64, "stakeThreshold": p.uint256})}, p.uint16),
     registrationCost: viewFun("0xdc4a7f7f", "registrationCost()", {}, p.uint256),
@@ -291,6 +292,9 @@ export type NeuronRegistrationCostReturn = FunctionReturn<typeof functions.neuro
 
 export type RegisterNeuronParams = FunctionArguments<typeof functions.registerNeuron>
 export type RegisterNeuronReturn = FunctionReturn<typeof functions.registerNeuron>
+
+export type RegisterNeuronsParams = FunctionArguments<typeof functions.registerNeurons>
+export type RegisterNeuronsReturn = FunctionReturn<typeof functions.registerNeurons>
 
 export type RegisterSubnetParams = FunctionArguments<typeof functions.registerSubnet>
 export type RegisterSubnetReturn = FunctionReturn<typeof functions.registerSubnet>
