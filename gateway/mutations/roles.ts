@@ -47,16 +47,21 @@ async function balanceOf(query: QueryFn, who: Address): Promise<bigint> {
   return row ? BigInt(row.balance as string) : 0n;
 }
 
+/**
+ * ComputeMarket.isValidator by the index: a validator-permit holder of the compute subnet, or an
+ * account the admin gave VALIDATOR_ROLE (the latest grant or revocation decides).
+ */
 async function isMarketValidator(query: QueryFn, who: Address, role: string): Promise<boolean> {
-  // The latest grant or revocation of the role to this account decides.
   const row = await one(
     query,
-    `SELECT "name" FROM "chain_event"
-      WHERE "contract" = 'market' AND "name" IN ('RoleGranted', 'RoleRevoked') AND "args"->>'role' = $1 AND "args"->>'account' = $2
-      ORDER BY "block_number" DESC, "log_index" DESC LIMIT 1`,
+    `SELECT EXISTS (SELECT 1 FROM "neuron" "n" JOIN "subnet" "s" ON "s"."netuid" = "n"."netuid"
+                     WHERE "s"."is_compute" AND "n"."hotkey" = $2 AND "n"."validator_permit") AS "permit",
+            (SELECT "name" FROM "chain_event"
+              WHERE "contract" = 'market' AND "name" IN ('RoleGranted', 'RoleRevoked') AND "args"->>'role' = $1 AND "args"->>'account' = $2
+              ORDER BY "block_number" DESC, "log_index" DESC LIMIT 1) AS "role"`,
     [role, who],
   );
-  return row?.name === 'RoleGranted';
+  return row?.permit === true || row?.role === 'RoleGranted';
 }
 
 async function checkFunds(deps: RoleCheckDeps, from: Address, spender: Address, amount: bigint, what: string): Promise<void> {
