@@ -76,9 +76,6 @@ async function transfer({ event, context: { db } }) {
     }
     day.supply = supply;
     day.updatedAtBlock = m.block;
-    // Ponder 1.0.0's cache hands found rows back with timestamp columns it cannot write again
-    // (RangeError: Invalid time value at flush): set them afresh before the upsert.
-    day.day = new Date(`${id}T00:00:00Z`);
     await db.insert(s.tokenSupplyDay).values(day).onConflictDoUpdate(day);
   }
 }
@@ -304,7 +301,6 @@ async function stats(db, marketId, t, change) {
     };
     change(row);
     row.usdPerUnit = m.usdPerUnit;
-    row.start = start; // see the token supply day
     await db.insert(s.marketStat).values(row).onConflictDoUpdate(row);
   }
 }
@@ -363,7 +359,6 @@ async function marketEpoch({ event, context: { db } }) {
     timestamp: m.timestamp,
   };
   if (!(await db.find(s.marketEpoch, { id }))) await updateMarket(db, a.marketId, m.block, (r) => ({ epochCount: r.epochCount + 1 }));
-  if (!(row.timestamp instanceof Date) || Number.isNaN(row.timestamp.getTime())) row.timestamp = m.timestamp; // see the token supply day
   if (event.name === 'MarketEpochClosed') Object.assign(row, { emission: a.emission, workApproved: a.workApproved });
   else Object.assign(row, { availabilityEmission: a.availabilityEmission, availableProviders: a.availableProviders });
   await db.insert(s.marketEpoch).values(row).onConflictDoUpdate(row);

@@ -1,6 +1,25 @@
 // The tables our indexer writes (schema/schema.graphql), as Ponder tables: same entities, columns
 // and main indexes, so that both indexers do the same work per event.
-import { index, onchainTable } from 'ponder';
+import { index, onchainTable as ponderTable } from 'ponder';
+
+// Ponder 1.0.0 (drizzle-orm 0.39.3) cannot keep a timestamp column in its cache: every insert or
+// update passes each value through mapFromDriverValue(mapToDriverValue(v)), i.e.
+// new Date(v.toISOString() + '+0000'), an Invalid Date ('...Z+0000'), and the cache then fails at
+// flush with `RangeError: Invalid time value`. Fixed once for all tables: every timestamp column
+// (without time zone) writes its driver value without the zone letter, in UTC as the column stores
+// it, which parses back to the same instant; so new rows and rows found and saved again both work.
+function utcTimestamps(table) {
+  for (const column of Object.values(table)) {
+    if (column?.columnType !== 'PgTimestamp' || column.withTimezone) continue;
+    column.mapToDriverValue = (value) => {
+      const d = value instanceof Date ? value : new Date(value);
+      if (Number.isNaN(d.getTime())) throw new RangeError(`invalid timestamp for ${column.name}: ${String(value)}`);
+      return d.toISOString().slice(0, -1);
+    };
+  }
+  return table;
+}
+const onchainTable = (name, columns, extra) => utcTimestamps(ponderTable(name, columns, extra));
 
 const at = (t) => ({ createdAtBlock: t.integer().notNull(), updatedAtBlock: t.integer().notNull() });
 
