@@ -64,8 +64,12 @@ it('serves GraphQL at the printed URL and exits 0 on SIGTERM within a couple of 
   const port = await freePort();
   const p = run({ DATABASE_URL: db.url, PORT: String(port) });
   try {
-    await waitFor('the ready line', 20_000, () => p.output().stdout.includes('ready'));
-    expect(p.output().stdout).toBe(`gateway: ready at http://127.0.0.1:${port}/graphql\n`);
+    await waitFor('the ready line', 20_000, () => p.output().stdout.includes('mutations off'));
+    // Without RPC_URL, DEPLOYMENT_FILE and RELAYER_KEY it serves queries only, and says so.
+    expect(p.output().stdout).toBe(
+      `gateway: ready at http://127.0.0.1:${port}/graphql\n` +
+        'gateway: signed mutations off (set RPC_URL, DEPLOYMENT_FILE and RELAYER_KEY)\n',
+    );
     const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
