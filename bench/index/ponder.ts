@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { freePort, sampleRss, sleep, startChild } from './procs';
 import { createProgress } from './progress';
 
@@ -55,6 +56,9 @@ export async function backfillPonder(p: {
   const ponder = startChild(
     process.execPath,
     [
+      // Raises Ponder's page of events read back from its sync store above our biggest block (see the file).
+      '--import',
+      pathToFileURL(path.join(projectDir, 'query-size.js')).href,
       path.join(projectDir, 'node_modules', 'ponder', 'dist', 'esm', 'bin', 'ponder.js'),
       'start',
       '--schema',
