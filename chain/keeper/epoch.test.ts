@@ -118,7 +118,23 @@ describe('keeper: epoch inputs, results and commitments', () => {
     expect(built.args[1]).toBe(40n);
     expect(built.args[2]).toBe(hashEpochInputs(x));
     expect(built.args[3]).toBe(hashBonds(r.bonds));
-    expect(built.args[4]).toEqual(
+    // One word per uid: seven u16 fields from bit 0 up, the permit at bit 112 (EpochLedger unpacks it so).
+    const unpack = (w: bigint) => {
+      const u16 = (k: number) => Number((w >> BigInt(16 * k)) & 0xffffn);
+      return {
+        stakeWeight: u16(0),
+        consensus: u16(1),
+        incentive: u16(2),
+        dividends: u16(3),
+        validatorTrust: u16(4),
+        rank: u16(5),
+        trust: u16(6),
+        validatorPermit: ((w >> 112n) & 1n) === 1n,
+      };
+    };
+    expect(built.args[4].every((w) => w >> 113n === 0n)).toBe(true);
+    expect(built.args[4].map(unpack)).toEqual(built.neurons);
+    expect(built.neurons).toEqual(
       r.incentive.map((_, i) => ({
         stakeWeight: r.stakeWeight[i],
         consensus: r.consensus[i],
