@@ -95,12 +95,12 @@ describe('validator loop: inference scores → weights → Yuma → emission', (
     for (const p of providers) expect(hotkeys).toContain(p);
     const styleOf = styles(sim);
     const sets = await weightsOn(client, deployment, COMPUTE);
-    const honest = sets.filter((s) => styleOf.get(hotkeys[s.uid]!) === 'honest');
+    const honest = sets.filter((s) => styleOf.get(s.setter) === 'honest');
     expect(honest.length).toBeGreaterThan(2);
-    for (const s of honest) for (const u of s.uids) expect(providers.has(hotkeys[u]!)).toBe(true);
-    const colluding = sets.filter((s) => styleOf.get(hotkeys[s.uid]!) === 'colluding');
+    for (const s of honest) for (const t of s.targets) expect(providers.has(t)).toBe(true);
+    const colluding = sets.filter((s) => styleOf.get(s.setter) === 'colluding');
     expect(colluding.length).toBeGreaterThan(0);
-    for (const s of colluding) for (const u of s.uids) expect(providers.has(hotkeys[u]!)).toBe(false);
+    for (const s of colluding) for (const t of s.targets) expect(providers.has(t)).toBe(false);
 
     const { posted, replayed } = await replayEpochsFromLogs(client, deployment.contracts, COMPUTE);
     expect(posted).toEqual(replayed.map((r) => ({ ...r, bondsHash: '0x' })));
@@ -160,7 +160,6 @@ describe('validator loop: inference scores → weights → Yuma → emission', (
   });
 
   it("clips the colluders' weights: their friends earn no incentive and their validator trust falls below the honest ones'", async () => {
-    const state = (await readComputeSubnet(client, deployment))!;
     const styleOf = styles(sim);
     const c = new Client({ connectionString: db.url });
     await c.connect();
@@ -171,7 +170,7 @@ describe('validator loop: inference scores → weights → Yuma → emission', (
         [COMPUTE, last.rows[0]!.epoch],
       );
       const sets = await weightsOn(client, deployment, COMPUTE);
-      const setters = new Set(sets.map((s) => state.hotkeys[s.uid]!));
+      const setters = new Set(sets.map((s) => s.setter));
       const trust = (style: string) =>
         res.rows.filter((r) => setters.has(r.hotkey as Address) && styleOf.get(r.hotkey as Address) === style && r.stake_weight > 0);
       const honestTrust = trust('honest');
@@ -245,11 +244,29 @@ async function epochBlocks(client: PublicClient, d: Deployment, netuid: number):
     .map((l) => Number(l.args.block));
 }
 
+/**
+ * The subnet's WeightsSet events, each with the hotkeys its setter and targets had at that block:
+ * a slot can change hands (NeuronReplaced, then NeuronRegistered), so today's hotkeys would misname them.
+ */
 async function weightsOn(client: PublicClient, d: Deployment, netuid: number) {
   const logs = await client.getLogs({ address: d.contracts.registry, fromBlock: 0n, toBlock: 'latest' });
-  return parseEventLogs({ abi: subnetRegistryAbi, eventName: 'WeightsSet', logs })
-    .filter((l) => l.args.netuid === netuid)
-    .map((l) => ({ uid: l.args.uid, uids: [...l.args.uids], values: [...l.args.values], block: Number(l.blockNumber) }));
+  const slot = new Map<number, Address>();
+  const sets: { uid: number; uids: number[]; values: number[]; block: number; setter: Address; targets: Address[] }[] = [];
+  for (const l of parseEventLogs({ abi: subnetRegistryAbi, logs })) {
+    if (l.eventName === 'NeuronRegistered' && l.args.netuid === netuid) slot.set(l.args.uid, l.args.hotkey.toLowerCase() as Address);
+    if (l.eventName === 'WeightsSet' && l.args.netuid === netuid) {
+      const uids = [...l.args.uids];
+      sets.push({
+        uid: l.args.uid,
+        uids,
+        values: [...l.args.values],
+        block: Number(l.blockNumber),
+        setter: slot.get(l.args.uid)!,
+        targets: uids.map((u) => slot.get(u)!),
+      });
+    }
+  }
+  return sets;
 }
 
 /** Per provider: jobs it completed that were approved, and jobs it held that were rejected or expired. */
