@@ -5,13 +5,13 @@
 // every cursor kind), relations, lookups, filters, aliases, fragments and directives.
 import { execute, parse } from 'graphql';
 import { Client } from 'pg';
-import type { DataSource, Logger } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { createGateway, ENTITY_SPECS, type Gateway } from '../gateway';
 import { addr, seed } from '../gateway/_test/fixture';
 import { seedProtocol } from '../gateway/_test/protocol-fixture';
 import { compileOperation } from '../gateway/sql/operation';
 import { createDataSource } from '../schema';
-import { createTestDatabase, type TestDatabase } from './harness/db';
+import { createTestDatabase, statementRecorder, type TestDatabase } from './harness/db';
 
 let db: TestDatabase;
 let pg: Client;
@@ -26,15 +26,7 @@ beforeAll(async () => {
   await seed(pg);
   await seedProtocol(pg);
   ds = createDataSource({ url: db.url });
-  const counter: Logger = {
-    logQuery: (q) => void statements.push(q),
-    logQueryError: () => {},
-    logQuerySlow: () => {},
-    logSchemaBuild: () => {},
-    logMigration: () => {},
-    log: () => {},
-  };
-  ds.setOptions({ logger: counter });
+  ds.setOptions({ logger: statementRecorder((q) => void statements.push(q)) });
   await ds.initialize();
   gateway = await createGateway({ dataSource: ds });
 });

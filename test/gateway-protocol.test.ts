@@ -2,13 +2,13 @@
 // kinds, relations with their statement counts, every ranking compared with the same question
 // computed here in plain TypeScript over the raw rows, and the token summary.
 import { Client } from 'pg';
-import type { DataSource, Logger } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { createGateway, type Gateway } from '../gateway';
 import { addr, seed } from '../gateway/_test/fixture';
 import { ANCHOR, hotkeyOf, seedProtocol } from '../gateway/_test/protocol-fixture';
 import { createInferenceService } from '../inference';
 import { createDataSource } from '../schema';
-import { createTestDatabase, type TestDatabase } from './harness/db';
+import { createTestDatabase, statementRecorder, type TestDatabase } from './harness/db';
 
 let db: TestDatabase;
 let pg: Client;
@@ -24,15 +24,7 @@ beforeAll(async () => {
   await seed(pg);
   await seedProtocol(pg);
   ds = createDataSource({ url: db.url });
-  const counter: Logger = {
-    logQuery: (q) => void statements.push(q),
-    logQueryError: () => {},
-    logQuerySlow: () => {},
-    logSchemaBuild: () => {},
-    logMigration: () => {},
-    log: () => {},
-  };
-  ds.setOptions({ logger: counter });
+  ds.setOptions({ logger: statementRecorder((q) => void statements.push(q)) });
   await ds.initialize();
   inference = await createInferenceService({ databaseUrl: db.url });
   const { url: inferenceUrl } = await inference.listen(0, '127.0.0.1');

@@ -2,11 +2,11 @@
 // field paged to the end and compared with the same question asked in SQL, relations, lookups,
 // error codes, statement counts.
 import { Client } from 'pg';
-import type { DataSource, Logger } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { createGateway, type Gateway } from '../gateway';
 import { addr, COUNTS, seed } from '../gateway/_test/fixture';
 import { createDataSource } from '../schema';
-import { createTestDatabase, type TestDatabase } from './harness';
+import { createTestDatabase, statementRecorder, type TestDatabase } from './harness';
 
 const BIG = 10n ** 24n;
 
@@ -23,16 +23,7 @@ beforeAll(async () => {
   await pg.connect();
   await seed(pg);
   ds = createDataSource({ url: db.url });
-  // Counts every statement the gateway sends (TypeORM calls logQuery for each, logging or not).
-  const counter: Logger = {
-    logQuery: (q) => void statements.push(q),
-    logQueryError: () => {},
-    logQuerySlow: () => {},
-    logSchemaBuild: () => {},
-    logMigration: () => {},
-    log: () => {},
-  };
-  ds.setOptions({ logger: counter });
+  ds.setOptions({ logger: statementRecorder((q) => void statements.push(q)) });
   await ds.initialize();
   gateway = await createGateway({
     dataSource: ds,

@@ -2,6 +2,7 @@
 // migrations applied (never `synchronize`), dropped again at the end.
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import type { Logger } from 'typeorm';
 import { migrate } from '../../schema';
 
 export interface TestDatabase {
@@ -68,4 +69,16 @@ export async function insertRow(c: Client, table: string, values: Record<string,
     `insert into "${table}" (${cols.map((k) => `"${k}"`).join(', ')}) values (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
     Object.values(row),
   );
+}
+
+/** A TypeORM logger that hands on every statement sent (TypeORM calls logQuery for each, logging or not). */
+export function statementRecorder(record: (statement: string) => void): Logger {
+  return {
+    logQuery: (q) => record(q),
+    logQueryError: () => {},
+    logQuerySlow: () => {},
+    logSchemaBuild: () => {},
+    logMigration: () => {},
+    log: () => {},
+  };
 }
