@@ -34,8 +34,9 @@ import { createMutations, type MutationRateLimits, MutationResolver } from './mu
 import { createRateLimiter } from './ratelimit';
 import { RESOLVERS } from './resolvers';
 import { BigIntScalar, DateTimeScalar } from './scalars';
+import { createFastLane } from './sql/fast';
 import { createOperationPlugin } from './sql/plugin';
-import { createPoolQuery } from './sql/pool';
+import { createPoolQueries } from './sql/pool';
 import { useWebSocketServer } from './ws';
 
 export { ConfigError, type GatewayConfig, loadConfig } from './config';
@@ -167,11 +168,11 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const changes = createChangeFeed({ onDrop: () => log('a slow subscription lost a change event (queue full)') });
   const inference = opts.inferenceUrl ? createInferenceClient({ url: opts.inferenceUrl }) : undefined;
   let health: { at: number; value: Promise<string | null> } | undefined;
-  const poolQuery = createPoolQuery(dataSource);
+  const pool = createPoolQueries(dataSource);
   const services: GatewayServices = {
     query: async (sql, params) => {
       if (!dataSource.isInitialized) await connect();
-      return poolQuery(sql, params);
+      return pool.query(sql, params);
     },
     chain: opts.rpcUrl ? createChainHeadClient({ url: opts.rpcUrl }) : undefined,
     inference,
@@ -239,10 +240,21 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   // Declared before Apollo so its drain plugin can close it: running requests finish, idle
   // keep-alive sockets close, and stop() resolves within the grace period.
   let server: ApolloServer<GatewayContext>;
+  // Plain JSON POSTs of queries over the entity API skip Apollo (gateway/sql/fast.ts); the same
+  // operations in-process, and every other request, take the Apollo lane below.
+  const fast = createFastLane({
+    schema,
+    validationRules,
+    maxCost,
+    query: async (sql, params) => {
+      if (!dataSource.isInitialized) await connect();
+      return pool.jsonText(sql, params);
+    },
+  });
   const httpServer = createHttpServer<GatewayContext>(
     { executeHTTPGraphQLRequest: (req) => server.executeHTTPGraphQLRequest(req) },
     async (clientIp) => makeContext(clientIp),
-    { rateLimit },
+    { rateLimit, fast },
   );
   // noServer: attached to the http server's upgrades by hand, because a WebSocketServer given the
   // server re-emits its listen errors (EADDRINUSE) as its own, which graphql-ws then logs.

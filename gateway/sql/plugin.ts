@@ -12,6 +12,8 @@ export function createOperationPlugin(query: QueryFn): ApolloServerPlugin<Gatewa
     async requestDidStart() {
       return {
         async responseForOperation({ schema, document, operation, request }) {
+          // No operation by that name (or several without one): graphql-js reports it.
+          if (!operation) return null;
           const compiled = compileOperation(schema, document, operation, request.variables);
           if (!compiled) return null;
           let rows: Record<string, unknown>[];

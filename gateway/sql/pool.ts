@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { QueryFn } from '../store';
+import type { JsonTextQuery } from './fast';
 
 /**
  * Distinct statement texts prepared by name; past this, statements run unnamed (planned each time).
@@ -14,18 +15,41 @@ import type { QueryFn } from '../store';
  */
 const MAX_PREPARED = 200;
 
-export function createPoolQuery(dataSource: DataSource): QueryFn {
+/** Every column as the text Postgres sent: the fast lane passes JSON through unparsed. */
+const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
+
+export interface PoolQueries {
+  query: QueryFn;
+  /** The first column of the first row as Postgres wrote it (null without rows). */
+  jsonText: JsonTextQuery;
+}
+
+export function createPoolQueries(dataSource: DataSource): PoolQueries {
   const names = new Map<string, string>();
-  return async (sql, params) => {
-    const pool = (dataSource.driver as unknown as { master?: Pool }).master;
-    dataSource.logger.logQuery(sql, params);
-    if (!pool) return dataSource.query(sql, params);
+  const nameOf = (sql: string) => {
     let name = names.get(sql);
     if (name === undefined && names.size < MAX_PREPARED) {
       name = `gw_${createHash('sha1').update(sql).digest('base64url').slice(0, 20)}`;
       names.set(sql, name);
     }
-    const res = await pool.query({ name, text: sql, values: params });
-    return res.rows;
+    return name;
+  };
+  const pool = () => (dataSource.driver as unknown as { master?: Pool }).master;
+  return {
+    async query(sql, params) {
+      const p = pool();
+      dataSource.logger.logQuery(sql, params);
+      if (!p) return dataSource.query(sql, params);
+      const res = await p.query({ name: nameOf(sql), text: sql, values: params });
+      return res.rows;
+    },
+    async jsonText(sql, params) {
+      const p = pool();
+      dataSource.logger.logQuery(sql, params);
+      if (!p) throw new Error('the pool is not open');
+      const res = await p.query({ name: nameOf(sql), text: sql, values: params, types: TEXT_TYPES, rowMode: 'array' });
+      const row = res.rows[0] as unknown[] | undefined;
+      return row === undefined || row[0] === null ? null : (row[0] as string);
+    },
   };
 }
