@@ -330,6 +330,45 @@ describe('signed mutations through the forwarder', () => {
     expect((w.data as any).weights.items).toEqual([{ uids: [0], values: [65535] }]);
   });
 
+  it('approveJob and rejectJob by a validator-permit holder of the compute subnet; the same hotkey before its subnet is the compute subnet is WRONG_ROLE', async () => {
+    const { netuid, hotkey } = await createValidatorSubnet(f, 'mutreview');
+    await f.indexed();
+    const posted = await act('submitJob', sender, {
+      marketId: RENDER_MARKET,
+      specHash: specHash('review'),
+      workEstimate: '1000',
+      deadlineIn: 3600,
+    });
+    const id = posted.jobId as number;
+    const result = { jobId: id, resultHash: specHash('review-frames'), workUnits: '1000' };
+    await act('claimJob', provider, { jobId: id });
+    await act('submitJobResult', provider, result);
+
+    // A permit on some other subnet makes no reviewer: the gateway refuses before relaying.
+    await refused(hotkey.address, async () => send('approveJob', await sign('approveJob', hotkey, { jobId: id })), 'WRONG_ROLE');
+
+    await f.c.send(
+      f.c.wallet(f.admin).writeContract({
+        address: f.d.contracts.registry,
+        abi: subnetRegistryAbi,
+        functionName: 'setComputeSubnet',
+        args: [netuid],
+      }),
+    );
+    await f.indexed();
+    expect(await f.read<boolean>(f.d.contracts.market, computeMarketAbi, 'isValidator', [hotkey.address])).toBe(true);
+
+    await act('rejectJob', hotkey, { jobId: id });
+    expect(await job(id)).toMatchObject({ state: 'POSTED', failures: 1, provider: null });
+    await act('claimJob', provider, { jobId: id });
+    await act('submitJobResult', provider, { ...result, resultHash: specHash('review-frames-2') });
+    const out = await act('approveJob', hotkey, { jobId: id });
+    expect(out).toMatchObject({ id: String(id), jobId: id, signer: hotkey.address.toLowerCase() });
+    expect(await job(id)).toMatchObject({ state: 'APPROVED', sender: sender.address.toLowerCase() });
+    // The stranger (no neuron anywhere) stays refused.
+    await refused(stranger.address, async () => send('rejectJob', await sign('rejectJob', stranger, { jobId: id })), 'WRONG_ROLE');
+  });
+
   it('relays parallel mutations from many wallets in one relayer queue, and one of two copies of a request', async () => {
     const wallets = Array.from({ length: 8 }, (_, i) => labelAccount(`mut-parallel-${i}`));
     const signed = await Promise.all(
