@@ -136,6 +136,10 @@ describe('relations, lookups, filters', () => {
     ['only totalCount', '{ jobs(where: { provider: null }) { totalCount } }'],
     ['first: 0', '{ jobs(first: 0) { items { id } pageInfo { hasNextPage endCursor } } }'],
     [
+      'keys longer than a Postgres column name (63 bytes)',
+      `{ jobs(first: 3) { items { ${'a'.repeat(70)}: id ${'b'.repeat(63)}: jobId market { ${'c'.repeat(64)}: name } } } job(jobId: 7) { ${'d'.repeat(80)}: id } }`,
+    ],
+    [
       'aliases, fragments, inline fragments, __typename',
       `query { __typename x: jobs(first: 3) { ...P items { ... on Job { a: id } id } } }
        fragment P on JobPage { pageInfo { hasNextPage } items { jobId market { ...M } } }

@@ -169,15 +169,10 @@ class Compiler {
     return t as GraphQLObjectType;
   }
 
-  private buildObject(pairs: string[]): string {
-    if (pairs.length / 2 > MAX_KEYS) throw new Unsupported('too many keys');
-    return `json_build_object(${pairs.join(', ')})`;
-  }
-
-  /** The JSON of one row of `spec` (table alias `t`) with the selection `nodes`. */
-  object(spec: EntitySpec, t: string, nodes: readonly FieldNode[]): string {
+  /** The selected fields of one row of `spec` (table alias `t`): response key and SQL value, in selection order. */
+  private fields(spec: EntitySpec, t: string, nodes: readonly FieldNode[]): [string, string][] {
     const type = this.objectType(spec.name);
-    const pairs: string[] = [];
+    const pairs: [string, string][] = [];
     for (const [key, fields] of this.collect(spec.name, nodes.map((n) => n.selectionSet!).filter(Boolean))) {
       const node = fields[0]!;
       const name = node.name.value;
@@ -189,16 +184,59 @@ class Compiler {
       else if (f?.relation) {
         const target = ENTITY_SPECS[f.relation];
         const r = this.alias();
-        value = `(SELECT ${this.object(target, r, fields)} FROM ${ident(target.table)} ${r} WHERE ${r}."id" = ${t}.${ident(f.column)})`;
+        value = this.rowJson(target, r, fields, `FROM ${ident(target.table)} ${r} WHERE ${r}."id" = ${t}.${ident(f.column)}`);
       } else if (many) {
         value = this.page(many.spec, this.args(type, node) as ListArgs, fields, (r) => `${r}.${ident(many.column)} = ${t}."id"`);
       } else throw new Unsupported(`${spec.name}.${name}`);
-      pairs.push(lit(key), value);
+      pairs.push([key, value]);
     }
-    return this.buildObject(pairs);
+    if (pairs.length > MAX_KEYS) throw new Unsupported('too many keys');
+    return pairs;
   }
 
-  /** A page `{ items, pageInfo, totalCount }` of `spec`, optionally tied to a parent row. */
+  /**
+   * `v AS "key", …` for a composite row that row_to_json / json_agg turn into the object: Postgres
+   * writes those compactly and several times faster than json_build_object with its variadic
+   * arguments. Null when a key is longer than a Postgres column name (63 bytes, else truncated).
+   */
+  private columns(pairs: [string, string][]): string | null {
+    if (pairs.some(([k]) => Buffer.byteLength(k) > 63)) return null;
+    return pairs.map(([k, v]) => `${v} AS ${ident(k)}`).join(', ');
+  }
+
+  private jsonObject(pairs: [string, string][]): string {
+    return `json_build_object(${pairs.map(([k, v]) => `${lit(k)}, ${v}`).join(', ')})`;
+  }
+
+  /** The JSON of the one row that `from` (`FROM table alias WHERE …`, alias `t`) finds, or null. */
+  private rowJson(spec: EntitySpec, t: string, nodes: readonly FieldNode[], from: string): string {
+    const pairs = this.fields(spec, t, nodes);
+    const cols = this.columns(pairs);
+    if (cols === null) return `(SELECT ${this.jsonObject(pairs)} ${from})`;
+    const y = this.alias();
+    return `(SELECT row_to_json(${y}) FROM (SELECT ${cols} ${from}) ${y})`;
+  }
+
+  /**
+   * The JSON of each row of alias `t` in a FROM clause: a LATERAL subquery to join (Postgres pulls
+   * it up into a plain projection) and the value to aggregate.
+   */
+  private lateralJson(spec: EntitySpec, t: string, nodes: readonly FieldNode[]): { join: string; value: string } {
+    const pairs = this.fields(spec, t, nodes);
+    const cols = this.columns(pairs);
+    if (cols === null) return { join: '', value: this.jsonObject(pairs) };
+    const y = this.alias();
+    return { join: ` CROSS JOIN LATERAL (SELECT ${cols}) ${y}`, value: y };
+  }
+
+  /**
+   * A page `{ items, pageInfo, totalCount }` of `spec`, optionally tied to a parent row. Page sizes
+   * are literals, not parameters: Postgres plans `LIMIT $n` for an unknown n, and a statement with
+   * one was planned anew on every execution instead of once per connection.
+   *
+   * The rows come from one ordered subquery and the aggregates take them in that order (no sort
+   * inside json_agg): a subquery scan, a window and a pulled-up LATERAL projection keep it.
+   */
   page(spec: EntitySpec, raw: ListArgs, nodes: readonly FieldNode[], parent?: (alias: string) => string): string {
     const args: CheckedListArgs = checkListArgs(spec, raw);
     const pageType = `${spec.name}Page`;
@@ -211,10 +249,11 @@ class Compiler {
     const table = ident(spec.table);
     const sort = spec.fields[args.orderBy];
     const order = (a: string) => `${a}.${ident(sort.column)} ${args.direction}, ${a}."id" ${args.direction}`;
-    // Added on first use: Postgres refuses a statement with a parameter it does not reference.
-    let firstParam: string | undefined;
-    const first = () => (firstParam ??= this.params.add(args.first, 'int4'));
-    const pairs: string[] = [];
+    const first = args.first;
+    // With pageInfo the page reads one row more (is there a next page?) and numbers its rows.
+    const numbered = [...selected.values()].some((fields) => fields[0]!.name.value === 'pageInfo');
+    const pairs: [string, string][] = [];
+    const joins: string[] = [];
     let needRows = false;
     for (const [key, fields] of selected) {
       const name = fields[0]!.name.value;
@@ -222,24 +261,27 @@ class Compiler {
       if (name === '__typename') value = `${lit(pageType)}::text`;
       else if (name === 'items') {
         needRows = true;
-        value = `coalesce(json_agg(${this.object(spec, p, fields)} ORDER BY ${p}."__n") FILTER (WHERE ${p}."__n" <= ${first()}), '[]'::json)`;
+        const row = this.lateralJson(spec, p, fields);
+        joins.push(row.join);
+        value = `coalesce(json_agg(${row.value})${numbered ? ` FILTER (WHERE ${p}."__n" <= ${first})` : ''}, '[]'::json)`;
       } else if (name === 'pageInfo') {
         needRows = true;
-        const info: string[] = [];
+        const info: [string, string][] = [];
         for (const [k, fs] of this.collect(
           'PageInfo',
           fields.map((n) => n.selectionSet!),
         )) {
           const n = fs[0]!.name.value;
-          if (n === '__typename') info.push(lit(k), `'PageInfo'::text`);
-          else if (n === 'hasNextPage') info.push(lit(k), `count(*) > ${first()}`);
+          if (n === '__typename') info.push([k, `'PageInfo'::text`]);
+          else if (n === 'hasNextPage') info.push([k, `count(*) > ${first}`]);
           else if (n === 'endCursor') {
             const json = `'["' || ${lit(args.orderBy)} || '",' || ${cursorValueJson(sort, p)} || ',' || to_json(${p}."id"::text)::text || ']'`;
             const b64 = `translate(encode(convert_to(${json}, 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
-            info.push(lit(k), `(array_agg(${b64} ORDER BY ${p}."__n" DESC) FILTER (WHERE ${p}."__n" <= ${first()}))[1]`);
+            // The last item's: rows arrive numbered 1, 2, …, so it is element min(rows, first).
+            info.push([k, `(array_agg(${b64}) FILTER (WHERE ${p}."__n" <= ${first}))[least(count(*), ${first})]`]);
           } else throw new Unsupported(`PageInfo.${n}`);
         }
-        value = this.buildObject(info);
+        value = this.jsonObject(info);
       } else if (name === 'totalCount') {
         const c = this.alias();
         const conds = [...(parent ? [parent(c)] : [])];
@@ -247,16 +289,17 @@ class Compiler {
         if (w) conds.push(qualify(w, c));
         value = `(SELECT count(*)::int FROM ${table} ${c}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''})`;
       } else throw new Unsupported(`${pageType}.${name}`);
-      pairs.push(lit(key), value);
+      pairs.push([key, value]);
     }
-    const obj = this.buildObject(pairs);
+    if (pairs.length > MAX_KEYS) throw new Unsupported('too many keys');
+    const obj = this.jsonObject(pairs);
     if (!needRows) return `(SELECT ${obj})`;
     const conds = [...(parent ? [parent(r)] : []), ...conditions(spec, args, this.params, true).map((c) => qualify(c, r))];
-    const limit = this.params.add(args.first + 1, 'int4');
-    const rows =
-      `SELECT ${r}.*, row_number() OVER (ORDER BY ${order(r)}) AS "__n" FROM ` +
-      `(SELECT ${r}.* FROM ${table} ${r}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''} ORDER BY ${order(r)} LIMIT ${limit}) ${r}`;
-    return `(SELECT ${obj} FROM (${rows}) ${p})`;
+    const page = `SELECT ${r}.* FROM ${table} ${r}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''} ORDER BY ${order(r)}`;
+    const rows = numbered
+      ? `SELECT ${r}.*, row_number() OVER (ORDER BY ${order(r)}) AS "__n" FROM (${page} LIMIT ${first + 1}) ${r}`
+      : `${page} LIMIT ${first}`;
+    return `(SELECT ${obj} FROM (${rows}) ${p}${joins.join('')})`;
   }
 
   /** The first row of `spec` matching `where` in its default order, or null. */
@@ -265,16 +308,18 @@ class Compiler {
     const r = this.alias();
     const conds = conditions(spec, args, this.params, false).map((c) => qualify(c, r));
     const sort = spec.fields[args.orderBy];
-    return (
-      `(SELECT ${this.object(spec, r, nodes)} FROM ${ident(spec.table)} ${r}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''} ` +
-      `ORDER BY ${r}.${ident(sort.column)}, ${r}."id" LIMIT 1)`
+    return this.rowJson(
+      spec,
+      r,
+      nodes,
+      `FROM ${ident(spec.table)} ${r}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''} ORDER BY ${r}.${ident(sort.column)}, ${r}."id" LIMIT 1`,
     );
   }
 
   root(operation: OperationDefinitionNode): string {
     const query = this.schema.getQueryType();
     if (!query) throw new Unsupported('no query type');
-    const pairs: string[] = [];
+    const pairs: [string, string][] = [];
     for (const [key, fields] of this.collect(query.name, [operation.selectionSet])) {
       const node = fields[0]!;
       const name = node.name.value;
@@ -283,9 +328,10 @@ class Compiler {
       else if (LISTS[name]) value = this.page(LISTS[name], this.args(query, node) as ListArgs, fields);
       else if (LOOKUPS[name]) value = this.lookup(LOOKUPS[name], this.args(query, node) as Where, fields);
       else throw new Unsupported(name);
-      pairs.push(lit(key), value);
+      pairs.push([key, value]);
     }
-    return `SELECT ${this.buildObject(pairs)} AS "data"`;
+    if (pairs.length > MAX_KEYS) throw new Unsupported('too many keys');
+    return `SELECT ${this.jsonObject(pairs)} AS "data"`;
   }
 }
 
