@@ -2,7 +2,7 @@
 // batch is applied, changed in memory, and written back with one upsert per type.
 import type { Store } from '@subsquid/typeorm-store';
 import type { EntityManager } from 'typeorm';
-import { copyInsert, copyUpsert } from './copy';
+import { copyInsert, copyUpsert, type HotChangeLog } from './copy';
 import { loadWhere } from './load';
 
 interface Entity {
@@ -72,9 +72,7 @@ export class EntityCache<E extends Entity> {
     const ids = [...this.dirty];
     if (ids.length) {
       const rows = ids.map((id) => this.map.get(id) as E);
-      const em = finalizedEm(store);
-      if (em) await copyUpsert(em, this.cls, rows);
-      else await store.upsert(rows);
+      await copyUpsert(storeEm(store), this.cls, rows, hotChangeLog(store));
     }
     if (this.removed.size) await store.remove(this.cls, [...this.removed]);
     this.dirty.clear();
@@ -93,23 +91,18 @@ export class EventRows<E extends Entity> {
   /** Inserts the rows (one insert); returns their ids. */
   async flush(store: Store): Promise<string[]> {
     const rows = this.rows.splice(0);
-    if (rows.length) {
-      const em = finalizedEm(store);
-      if (em) await copyInsert(em, rows[0]!.constructor as EntityClass<E>, rows);
-      else await store.insert(rows);
-    }
+    if (rows.length) await copyInsert(storeEm(store), rows[0]!.constructor as EntityClass<E>, rows, hotChangeLog(store));
     return rows.map((r) => r.id);
   }
 }
 
 /**
- * The transaction of a batch of finalized blocks, whose writes can go through COPY (copy.ts); undefined
- * for a hot block, whose writes typeorm-store must record in its change log (it passes that block's
- * store a ChangeTracker) so that a reorg can roll them back.
+ * The change log of a hot block: typeorm-store passes that block's store a ChangeTracker, in which
+ * every write must be recorded so that a reorg can roll it back (copy.ts writes the same records).
+ * Undefined for a batch of finalized blocks.
  */
-export function finalizedEm(store: Store): EntityManager | undefined {
-  const s = store as unknown as { changes?: unknown };
-  return s.changes === undefined ? storeEm(store) : undefined;
+export function hotChangeLog(store: Store): HotChangeLog | undefined {
+  return (store as unknown as { changes?: HotChangeLog }).changes;
 }
 
 /** The batch transaction's EntityManager (typeorm-store keeps it private). */

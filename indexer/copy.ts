@@ -1,8 +1,9 @@
-// The write path of finalized batches: COPY instead of TypeORM's multi-row INSERTs, in the batch's own
-// transaction (so a crash or a failed batch still writes nothing). Append-only rows are copied into
-// their table; changed entities are copied into a temporary staging table and merged with one
-// INSERT ... SELECT ... ON CONFLICT (id) DO UPDATE. Hot (unfinalized) blocks never come here: their
-// writes go through typeorm-store, whose change log rolls them back on a reorg.
+// The write path: COPY instead of TypeORM's multi-row INSERTs, in the batch's own transaction (so a
+// crash or a failed batch still writes nothing). Append-only rows are copied into their table; changed
+// entities are copied into a temporary staging table and merged with one
+// INSERT ... SELECT ... ON CONFLICT (id) DO UPDATE. A hot (unfinalized) block also records what it
+// writes in typeorm-store's change log, the same records typeorm-store's own insert and upsert would
+// write (computed in SQL from the staging table and the rows it replaces), so that a reorg rolls it back.
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
@@ -21,6 +22,8 @@ interface CopyColumn {
 }
 
 interface TablePlan {
+  /** the table's name, unquoted (as the hot-block change log records it) */
+  tableName: string;
   table: string;
   columns: CopyColumn[];
   /** "col1","col2",... */
@@ -28,6 +31,12 @@ interface TablePlan {
   staging: string;
   /** INSERT from the staging table, updating every column of a row that exists. */
   mergeSql: string;
+  /**
+   * The change log of a hot block's upsert, from the staging table and the rows it will overwrite:
+   * exactly what typeorm-store's ChangeTracker.trackUpsert records ($1 block height, $2 first index,
+   * $3 the change log table).
+   */
+  upsertLogSql: (changeLog: string) => string;
 }
 
 const NULL = '\\N';
@@ -108,6 +117,23 @@ function planColumn(c: ColumnMetadata): CopyColumn {
   };
 }
 
+/**
+ * A row's columns but its id as one JSON object, as typeorm-store's change log keeps them for a
+ * rollback's UPDATE: numbers that a JS number cannot hold (numeric, int8) and JSON columns as text.
+ * jsonb_build_object takes at most 100 arguments, hence the chunks.
+ */
+function oldFields(cols: ColumnMetadata[]): string {
+  const pairs = cols.map((c) => {
+    const type = String(c.type);
+    const col = `t."${c.databaseName.replace(/"/g, '""')}"`;
+    const asText = !c.isArray && ['numeric', 'decimal', 'bigint', 'int8', 'json', 'jsonb'].includes(type);
+    return `'${c.databaseName.replace(/'/g, "''")}', ${asText ? `${col}::text` : col}`;
+  });
+  const chunks: string[] = [];
+  for (let i = 0; i < pairs.length; i += 50) chunks.push(`jsonb_build_object(${pairs.slice(i, i + 50).join(', ')})`);
+  return chunks.length ? chunks.join(' || ') : `'{}'::jsonb`;
+}
+
 const plans = new Map<unknown, TablePlan>();
 
 function planFor(em: EntityManager, cls: EntityClass): TablePlan {
@@ -120,7 +146,10 @@ function planFor(em: EntityManager, cls: EntityClass): TablePlan {
   const columnList = columns.map((c) => q(c.name)).join(', ');
   const staging = `stage_${meta.tableName}`;
   const updates = columns.filter((c) => c.name !== 'id').map((c) => `${q(c.name)} = EXCLUDED.${q(c.name)}`);
+  const fields = oldFields(meta.columns.filter((c) => c.databaseName !== 'id'));
+  const tableLit = `'${meta.tableName.replace(/'/g, "''")}'`;
   p = {
+    tableName: meta.tableName,
     table: q(meta.tableName),
     columns,
     columnList,
@@ -128,6 +157,12 @@ function planFor(em: EntityManager, cls: EntityClass): TablePlan {
     mergeSql:
       `INSERT INTO ${q(meta.tableName)} (${columnList}) SELECT ${columnList} FROM ${q(staging)} ` +
       `ON CONFLICT ("id") DO ${updates.length ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`,
+    upsertLogSql: (changeLog) =>
+      `INSERT INTO ${changeLog} (block_height, index, change) ` +
+      `SELECT $1::int4, $2::int4 + (row_number() OVER ())::int4 - 1, CASE WHEN t."id" IS NULL ` +
+      `THEN jsonb_build_object('kind', 'insert', 'table', ${tableLit}, 'id', s."id") ` +
+      `ELSE jsonb_build_object('kind', 'update', 'table', ${tableLit}, 'id', s."id", 'fields', ${fields}) END ` +
+      `FROM ${q(staging)} s LEFT JOIN ${q(meta.tableName)} t ON t."id" = s."id"`,
   };
   plans.set(cls, p);
   return p;
@@ -167,18 +202,50 @@ async function copyRows(client: PoolClient, target: string, plan: TablePlan, row
   await done;
 }
 
-/** Appends rows that are new by construction (one row per chain event): COPY into the table. */
-export async function copyInsert(em: EntityManager, cls: EntityClass, rows: readonly Entity[]): Promise<void> {
+/**
+ * The change log of a hot (unfinalized) block: typeorm-store's ChangeTracker, whose records a reorg
+ * replays backwards (rollbackBlock). Its fields are private in typeorm-store; the records written
+ * here take their indexes from its counter, so they interleave with its own (deletes) in order.
+ */
+export interface HotChangeLog {
+  /** the change log's schema, already quoted */
+  statusSchema: string;
+  blockHeight: number;
+  /** the next record's index within the block */
+  index: number;
+}
+
+async function logInserts(client: PoolClient, log: HotChangeLog, plan: TablePlan, rows: readonly Entity[]): Promise<void> {
+  const first = log.index;
+  log.index += rows.length;
+  await client.query(
+    `INSERT INTO ${log.statusSchema}.hot_change_log (block_height, index, change) ` +
+      `SELECT $1::int4, $2::int4 + (u.o)::int4 - 1, jsonb_build_object('kind', 'insert', 'table', $3::text, 'id', u.id) ` +
+      `FROM unnest($4::text[]) WITH ORDINALITY AS u(id, o)`,
+    [log.blockHeight, first, plan.tableName, rows.map((r) => r.id)],
+  );
+}
+
+/**
+ * Appends rows that are new by construction (one row per chain event): COPY into the table. In a hot
+ * block, each row is recorded in the change log as an insert (a rollback deletes it).
+ */
+export async function copyInsert(em: EntityManager, cls: EntityClass, rows: readonly Entity[], hot?: HotChangeLog): Promise<void> {
   if (rows.length === 0) return;
   const plan = planFor(em, cls);
-  await copyRows(transactionClient(em), plan.table, plan, rows);
+  const client = transactionClient(em);
+  if (hot) await logInserts(client, hot, plan, rows);
+  await copyRows(client, plan.table, plan, rows);
 }
 
 /** Staging tables already created on a connection (they live as long as it does). */
 const staged = new WeakMap<PoolClient, Set<string>>();
 
-/** Inserts or updates (every column) by id: COPY into a staging table, then one merge. */
-export async function copyUpsert(em: EntityManager, cls: EntityClass, rows: readonly Entity[]): Promise<void> {
+/**
+ * Inserts or updates (every column) by id: COPY into a staging table, then one merge. In a hot block,
+ * the change log first records each row as an insert, or as an update with the values it replaces.
+ */
+export async function copyUpsert(em: EntityManager, cls: EntityClass, rows: readonly Entity[], hot?: HotChangeLog): Promise<void> {
   if (rows.length === 0) return;
   const plan = planFor(em, cls);
   const client = transactionClient(em);
@@ -192,7 +259,13 @@ export async function copyUpsert(em: EntityManager, cls: EntityClass, rows: read
     have.add(plan.staging);
   }
   await copyRows(client, plan.staging, plan, rows);
+  if (hot) {
+    const first = hot.index;
+    hot.index += rows.length;
+    await client.query(plan.upsertLogSql(`${hot.statusSchema}.hot_change_log`), [hot.blockHeight, first]);
+  }
   await client.query(plan.mergeSql);
-  // The staging rows go at commit (ON COMMIT DELETE ROWS), or with the transaction when it fails: a
-  // batch upserts each type once (BatchState.flush), so nothing else reads them in between.
+  // The staging rows go now: one transaction can hold several batches (typeorm-store's transactHot2
+  // writes a finalized prefix and then each hot block in one). A failed transaction takes them too.
+  await client.query(`DELETE FROM ${plan.staging}`);
 }

@@ -266,3 +266,102 @@ it('writes nothing when the batch fails after its COPY', async () => {
 it('refuses to run outside a transaction', async () => {
   await expect(copyInsert(ds.manager, Subnet, [subnet(6, 'six')])).rejects.toThrow(/transaction/);
 });
+
+it("records a hot block's writes in typeorm-store's change log, and a rollback restores every row", async () => {
+  const em0 = ds.manager;
+  await em0.query('CREATE SCHEMA IF NOT EXISTS squid_processor');
+  await em0.query('CREATE TABLE IF NOT EXISTS squid_processor.hot_block (height int4 primary key, hash text not null)');
+  await em0.query(`CREATE TABLE IF NOT EXISTS squid_processor.hot_change_log (
+    block_height int4 not null references squid_processor.hot_block on delete cascade, index int4 not null,
+    change jsonb not null, PRIMARY KEY (block_height, index))`);
+  const snapshot = async () => {
+    const out: Record<string, unknown[]> = {};
+    for (const t of ['subnet', 'weights', 'chain_event', 'job']) out[t] = await em0.query(`SELECT * FROM "${t}" ORDER BY id`);
+    return out;
+  };
+  // Old values a rollback must bring back exactly: numerics beyond 2^53, NULLs, arrays, JSON, times.
+  await tx(async (em) => {
+    await copyUpsert(em, Subnet, [Object.assign(subnet(1, 'before'), { totalStake: 2n ** 200n + 1n, maxUids: null, kappa: 7 })]);
+  });
+  const before = await snapshot();
+  const { ChangeTracker, rollbackBlock } = require('@subsquid/typeorm-store/lib/hot');
+  await tx(async (em) => {
+    for (const [height, name] of [
+      [100, 'hot one'],
+      [101, 'hot two'],
+    ] as const) {
+      await em.query('INSERT INTO squid_processor.hot_block (height, hash) VALUES ($1, $2)', [height, `0x${height}`]);
+      const log = new ChangeTracker(em, 'squid_processor', height);
+      // typeorm-store's own record first: the indexes of ours must follow it.
+      await log.trackInsert(ChainEvent, [{ id: `own-${height}` }]);
+      await em.query(
+        `INSERT INTO chain_event (id, contract, address, name, block_number, timestamp, tx_hash, log_index, args) VALUES ($1, 'c', 'a', 'n', 1, now(), 't', 0, '{}')`,
+        [`own-${height}`],
+      );
+      const changed = Object.assign(subnet(1, name), { totalStake: 3n, maxUids: 256, kappa: null, lastEpochBlock: height });
+      await copyUpsert(em, Subnet, [changed, subnet(height, 'new')], log);
+      await copyUpsert(
+        em,
+        Weights,
+        [
+          Object.assign(new Weights({ id: '1-0' }), {
+            subnet: s1stub(),
+            netuid: 1,
+            uid: 0,
+            hotkey: name,
+            uids: [height],
+            values: [1],
+            block: height,
+            timestamp: new Date(),
+          }),
+        ],
+        log,
+      );
+      await copyInsert(
+        em,
+        ChainEvent,
+        [
+          new ChainEvent({
+            id: `hot-${height}`,
+            contract: 'c',
+            address: 'a',
+            name: 'n',
+            blockNumber: height,
+            timestamp: T,
+            txHash: 't',
+            logIndex: 0,
+            netuid: 1,
+            args: { big: '1', list: [1] },
+          }),
+        ],
+        log,
+      );
+      expect(log.index).toBe(1 + 2 + 1 + 1);
+    }
+  });
+  const kinds = await em0.query(
+    `SELECT block_height, index, change->>'kind' AS kind, change->>'table' AS t, change->>'id' AS id FROM squid_processor.hot_change_log ORDER BY block_height, index`,
+  );
+  expect(
+    kinds
+      .filter((r: { block_height: number }) => r.block_height === 100)
+      .map((r: Record<string, unknown>) => `${r.index} ${r.kind} ${r.t} ${r.id}`),
+  ).toEqual([
+    '0 insert chain_event own-100',
+    '1 update subnet 1',
+    '2 insert subnet 100',
+    '3 update weights 1-0',
+    '4 insert chain_event hot-100',
+  ]);
+  expect((await em0.findOneByOrFail(Subnet, { id: '1' })).name).toBe('hot two');
+  await tx(async (em) => {
+    await rollbackBlock('squid_processor', em, 101);
+    await rollbackBlock('squid_processor', em, 100);
+  });
+  expect(await snapshot()).toEqual(before);
+  expect((await em0.findOneByOrFail(Subnet, { id: '1' })).totalStake).toBe(2n ** 200n + 1n);
+});
+
+function s1stub(): Subnet {
+  return new Subnet({ id: '1' });
+}
