@@ -24,6 +24,13 @@ export interface FieldSpec {
   enum?: { values: Record<string, string>; name: string };
   /** A many-to-one relation: the column is the foreign key, the field resolves to this entity. */
   relation?: EntityName;
+  /**
+   * For a relation to an entity with few rows (markets): the orders that an index on (this foreign
+   * key, that column) serves. A page filtered through the relation (`market_: { kind: RENDER }`) in
+   * one of them reads its first rows per matching related row from that index and merges them,
+   * instead of walking the whole table in that order past every row of the other related rows.
+   */
+  fanOutOrders?: string[];
   description?: string;
 }
 
@@ -268,7 +275,7 @@ export const Job: EntitySpec = {
   fields: {
     id: id('job id as a decimal string'),
     jobId: int('job_id'),
-    market: rel('market_id', 'Market'),
+    market: rel('market_id', 'Market', { fanOutOrders: ['payment'] }),
     sender: hex('sender'),
     provider: rel('provider_id', 'Provider', { nullable: true, lowercase: true }),
     state: enm('state', JobState, 'JobState'),

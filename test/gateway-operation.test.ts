@@ -154,6 +154,26 @@ describe('relations, lookups, filters', () => {
     for (const s of [true, false]) for (const i of [true, false]) await same(q, { s, i });
   });
 
+  it('pages through a market filter by payment (one index read per market, merged) in both directions', async () => {
+    for (const dir of ['ASC', 'DESC']) {
+      const q = `query P($after: String) { jobs(first: 7, orderBy: payment, orderDirection: ${dir}, after: $after,
+        where: { market_: { kind_in: [RENDER, INFERENCE] }, state_not: CANCELLED }) {
+        items { id payment market { kind } } pageInfo { hasNextPage endCursor } totalCount } }`;
+      let after: string | null = null;
+      for (let page = 0; page < 4; page++) {
+        const data = await same(q, { after });
+        expect(data.jobs.items.every((j: { market: { kind: string } }) => j.market.kind !== 'TRAINING')).toBe(true);
+        after = data.jobs.pageInfo.endCursor;
+        if (!data.jobs.pageInfo.hasNextPage) break;
+      }
+    }
+    // Nested under a parent, and with a market filter that matches no market.
+    await same(
+      `{ providers(first: 3) { items { id jobs(first: 2, orderBy: payment, where: { market_: { kind: RENDER } }) { items { id } } } } }`,
+    );
+    await same(`{ jobs(first: 5, orderBy: payment, where: { market_: { name: "no such market" } }) { items { id } totalCount } }`);
+  });
+
   it('pages with a cursor from either lane', async () => {
     const q =
       'query P($after: String) { jobs(first: 20, orderBy: payment, after: $after) { items { id payment } pageInfo { endCursor } } }';

@@ -17,6 +17,8 @@ let pg: Client;
 const leading = new Map<string, Set<string>>();
 /** table → its columns */
 const columns = new Map<string, Set<string>>();
+/** table → the column lists of its indexes, as "a,b" */
+const indexColumns = new Map<string, Set<string>>();
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -32,6 +34,11 @@ beforeAll(async () => {
     const set = leading.get(tablename) ?? new Set();
     set.add(m[1].trim().replace(/^"|"$/g, ''));
     leading.set(tablename, set);
+    const all = /USING \w+ \(([^)]+)\)/
+      .exec(indexdef)![1]!
+      .split(',')
+      .map((c) => c.trim().replace(/^"|"$/g, ''));
+    indexColumns.set(tablename, (indexColumns.get(tablename) ?? new Set()).add(all.join(',')));
   }
   const cols = await pg.query<{ table_name: string; column_name: string }>(
     `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'`,
@@ -72,6 +79,16 @@ describe.each(specs.map((s) => [s.name, s] as const))('%s', (_name, spec) => {
       .filter(([, f]) => (f.sortable || filterOps(f).length > 0) && !indexed.has(f.column))
       .map(([name, f]) => `${name} (${f.column})`);
     expect(unindexed).toEqual([]);
+  });
+
+  it('has an index on (foreign key, order) for every fan-out order of a relation', () => {
+    const missing = Object.entries(spec.fields).flatMap(([name, f]) =>
+      (f.fanOutOrders ?? [])
+        .map((order) => `${f.column},${spec.fields[order]?.column}`)
+        .filter((cols) => ![...(indexColumns.get(spec.table) ?? [])].some((ix) => ix === cols || ix.startsWith(`${cols},`)))
+        .map((cols) => `${name}: (${cols})`),
+    );
+    expect(missing).toEqual([]);
   });
 
   it('sorts by default on a sortable field', () => {

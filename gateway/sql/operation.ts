@@ -294,11 +294,27 @@ class Compiler {
     if (pairs.length > MAX_KEYS) throw new Unsupported('too many keys');
     const obj = this.jsonObject(pairs);
     if (!needRows) return `(SELECT ${obj})`;
-    const conds = [...(parent ? [parent(r)] : []), ...conditions(spec, args, this.params, true).map((c) => qualify(c, r))];
-    const page = `SELECT ${r}.* FROM ${table} ${r}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''} ORDER BY ${order(r)}`;
+    const limit = numbered ? first + 1 : first;
+    const fan = fanOut(spec, args);
+    const conds = [
+      ...(parent ? [parent(r)] : []),
+      ...conditions(spec, fan ? { ...args, where: fan.rest } : args, this.params, true).map((c) => qualify(c, r)),
+    ];
+    let page: string;
+    if (fan) {
+      // Per related row (few: FieldSpec.fanOutOrders), its first rows from the (foreign key, order)
+      // index; then the first of all those.
+      const f = this.alias();
+      const o = this.alias();
+      const sub = compileWhere(fan.target, fan.where, this.params) ?? 'TRUE';
+      const inner = `SELECT ${r}.* FROM ${table} ${r} WHERE ${[`${r}.${ident(fan.column)} = ${f}."id"`, ...conds].join(' AND ')} ORDER BY ${order(r)} LIMIT ${limit}`;
+      page = `SELECT ${o}.* FROM (SELECT "id" FROM ${ident(fan.target.table)} WHERE ${sub}) ${f} CROSS JOIN LATERAL (${inner}) ${o} ORDER BY ${order(o)}`;
+    } else {
+      page = `SELECT ${r}.* FROM ${table} ${r}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''} ORDER BY ${order(r)}`;
+    }
     const rows = numbered
-      ? `SELECT ${r}.*, row_number() OVER (ORDER BY ${order(r)}) AS "__n" FROM (${page} LIMIT ${first + 1}) ${r}`
-      : `${page} LIMIT ${first}`;
+      ? `SELECT ${r}.*, row_number() OVER (ORDER BY ${order(r)}) AS "__n" FROM (${page} LIMIT ${limit}) ${r}`
+      : `${page} LIMIT ${limit}`;
     return `(SELECT ${obj} FROM (${rows}) ${p}${joins.join('')})`;
   }
 
@@ -333,6 +349,23 @@ class Compiler {
     if (pairs.length > MAX_KEYS) throw new Unsupported('too many keys');
     return `SELECT ${this.jsonObject(pairs)} AS "data"`;
   }
+}
+
+/**
+ * A page whose `where` filters through a relation with fanOutOrders (`market_: { … }`) in one of
+ * them: the relation's column and target, its filter, and the rest of `where`.
+ */
+function fanOut(spec: EntitySpec, args: CheckedListArgs): { column: string; target: EntitySpec; where: Where; rest: Where } | undefined {
+  const where = args.where as Where | null | undefined;
+  if (!where) return undefined;
+  for (const [name, f] of Object.entries(spec.fields)) {
+    if (!f.relation || f.filterable === false || !f.fanOutOrders?.includes(args.orderBy)) continue;
+    const value = where[`${name}_`];
+    if (!value || typeof value !== 'object' || Array.isArray(value)) continue;
+    const { [`${name}_`]: _, ...rest } = where;
+    return { column: f.column, target: ENTITY_SPECS[f.relation], where: value as Where, rest: rest as Where };
+  }
+  return undefined;
 }
 
 /**
