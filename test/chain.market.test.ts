@@ -391,4 +391,83 @@ describe('compute market: lifecycle, BME and named errors', () => {
     await h.fails(other, 'approveJob', [jobId], 'NotReviewer');
     expect(only(await h.tx(reviewer, 'approveJob', [jobId]), 'JobApproved')).toEqual({ jobId, by: reviewer.address, automatic: false });
   });
+
+  it("batch entry points post, claim, complete and approve several jobs in one call, with the single calls' events, all or nothing", async () => {
+    const works = [1_000n, 2_000n, 3_000n];
+    const payments = works.map((w) => quotePayment(w, 40_000_000n, USD_PER_TOKEN));
+    const [balance, escrow] = await Promise.all([h.balance(sender.address), h.read<bigint>('escrowed')]);
+    const next = (await h.read<bigint>('jobCount')) + 1n;
+    const args = [works.map(() => RENDER), works.map((_, i) => spec(1000 + i)), works, works.map(() => deadline)] as const;
+    const posted = await h.tx(sender, 'postJobs', args);
+    const ids = works.map((_, i) => next + BigInt(i));
+    expect(posted.map((e) => e.eventName)).toEqual(['JobPosted', 'JobPosted', 'JobPosted']);
+    expect(posted.map((e) => e.args)).toEqual(
+      ids.map((jobId, i) => ({
+        jobId,
+        marketId: RENDER,
+        sender: sender.address,
+        specHash: spec(1000 + i),
+        workEstimate: works[i],
+        payment: payments[i],
+        deadline,
+      })),
+    );
+    const total = payments.reduce((a, b) => a + b, 0n);
+    expect(await h.balance(sender.address)).toBe(balance - total);
+    expect(await h.read<bigint>('escrowed')).toBe(escrow + total);
+
+    await h.fails(sender, 'postJobs', [[], [], [], []], 'EmptyBatch');
+    await h.fails(sender, 'postJobs', [[RENDER], [spec(1), spec(2)], [1n], [deadline]], 'BatchLengthMismatch');
+    // One bad job reverts the whole batch: nothing is posted.
+    await h.fails(
+      sender,
+      'postJobs',
+      [
+        [RENDER, 9],
+        [spec(1), spec(2)],
+        [1n, 1n],
+        [deadline, deadline],
+      ],
+      'UnknownMarket',
+    );
+    await h.fails(
+      sender,
+      'postJobs',
+      [
+        [RENDER, RENDER],
+        [spec(1), spec(2)],
+        [1n, 0n],
+        [deadline, deadline],
+      ],
+      'ZeroWork',
+    );
+    expect(await h.read<bigint>('jobCount')).toBe(ids[2]);
+
+    await h.fails(small, 'claimJobs', [[]], 'EmptyBatch');
+    await h.fails(small, 'claimJobs', [[ids[0], 99n]], 'UnknownJob');
+    await h.fails(small, 'claimJobs', [[ids[0], ids[0]]], 'InvalidJobState');
+    const claimed = await h.tx(small, 'claimJobs', [ids]);
+    expect(claimed.map((e) => [e.eventName, e.args])).toEqual(ids.map((jobId) => ['JobClaimed', { jobId, provider: small.address }]));
+
+    await h.fails(small, 'completeJobs', [[], [], []], 'EmptyBatch');
+    await h.fails(small, 'completeJobs', [ids, [spec(1)], works], 'BatchLengthMismatch');
+    await h.fails(big, 'completeJobs', [ids.slice(0, 1), [spec(1)], works.slice(0, 1)], 'NotJobProvider');
+    await h.fails(small, 'completeJobs', [ids.slice(0, 2), [spec(1), spec(2)], [1n, 0n]], 'ZeroWork');
+    const completed = await h.tx(small, 'completeJobs', [ids, ids.map((_, i) => spec(2000 + i)), works]);
+    expect(completed.map((e) => [e.eventName, e.args])).toEqual(
+      ids.map((jobId, i) => ['JobCompleted', { jobId, provider: small.address, resultHash: spec(2000 + i), workUnits: works[i] }]),
+    );
+    for (const id of ids) expect((await job(id)).state).toBe(JobState.Completed);
+
+    await h.fails(sender, 'approveJobs', [[]], 'EmptyBatch');
+    await h.fails(other, 'approveJobs', [ids], 'NotReviewer');
+    await h.fails(sender, 'approveJobs', [[ids[0], 99n]], 'UnknownJob');
+    const supply = await h.supply();
+    const approved = await h.tx(sender, 'approveJobs', [ids.slice(0, 2)]);
+    expect(approved.map((e) => e.eventName)).toEqual(['JobApproved', 'JobSettled', 'JobApproved', 'JobSettled']);
+    const burned = payments.slice(0, 2).reduce((a, p) => a + splitPayment(p).burned, 0n);
+    expect(await h.supply()).toBe(supply - burned);
+    await h.fails(sender, 'approveJobs', [[ids[2], ids[0]]], 'InvalidJobState');
+    expect((await job(ids[2])).state).toBe(JobState.Completed);
+  });
 });

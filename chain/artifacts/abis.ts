@@ -2253,14 +2253,9 @@ export const subnetRegistryAbi = [
         "type": "uint64"
       },
       {
-        "internalType": "address[]",
-        "name": "coldkeys",
-        "type": "address[]"
-      },
-      {
-        "internalType": "uint64[]",
-        "name": "registeredAt",
-        "type": "uint64[]"
+        "internalType": "uint256[]",
+        "name": "payees",
+        "type": "uint256[]"
       }
     ],
     "stateMutability": "view",
@@ -3435,6 +3430,11 @@ export const computeMarketAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "BatchLengthMismatch",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -3464,6 +3464,11 @@ export const computeMarketAbi = [
       }
     ],
     "name": "DeadlinePassed",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "EmptyBatch",
     "type": "error"
   },
   {
@@ -4727,6 +4732,19 @@ export const computeMarketAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256[]",
+        "name": "jobIds",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "approveJobs",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "jobId",
         "type": "uint256"
@@ -4746,6 +4764,19 @@ export const computeMarketAbi = [
       }
     ],
     "name": "claimJob",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "jobIds",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "claimJobs",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -4853,6 +4884,29 @@ export const computeMarketAbi = [
       }
     ],
     "name": "completeJob",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "jobIds",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "bytes32[]",
+        "name": "resultHashes",
+        "type": "bytes32[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "workUnits",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "completeJobs",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -5460,6 +5514,40 @@ export const computeMarketAbi = [
       {
         "internalType": "uint256",
         "name": "jobId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32[]",
+        "name": "marketIds",
+        "type": "uint32[]"
+      },
+      {
+        "internalType": "bytes32[]",
+        "name": "specHashes",
+        "type": "bytes32[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "workEstimates",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint64[]",
+        "name": "deadlines",
+        "type": "uint64[]"
+      }
+    ],
+    "name": "postJobs",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "firstJobId",
         "type": "uint256"
       }
     ],

@@ -157,6 +157,8 @@ contract ComputeMarket is IComputeMarket, AccessControl, ERC2771Context {
     error AvailabilityRevoked(address provider, uint32 marketId, uint64 epoch);
     error RewardAlreadyClaimed(address provider, uint32 marketId, uint64 epoch);
     error NothingToClaim(address provider, uint32 marketId, uint64 epoch);
+    error EmptyBatch();
+    error BatchLengthMismatch();
 
     IERC20 public immutable token;
     /// Whose compute-subnet validators review jobs (zero: only senders and VALIDATOR_ROLE).
@@ -326,11 +328,33 @@ contract ComputeMarket is IComputeMarket, AccessControl, ERC2771Context {
         external
         returns (uint256 jobId)
     {
+        return _postJob(_msgSender(), marketId, specHash, workEstimate, deadline);
+    }
+
+    /// postJob for several jobs of one sender, in order (ids consecutive from the returned one),
+    /// each escrowed and announced as its own postJob would be. Reverts as a whole if any one would.
+    function postJobs(
+        uint32[] calldata marketIds,
+        bytes32[] calldata specHashes,
+        uint256[] calldata workEstimates,
+        uint64[] calldata deadlines
+    ) external returns (uint256 firstJobId) {
+        uint256 n = marketIds.length;
+        if (n == 0) revert EmptyBatch();
+        if (specHashes.length != n || workEstimates.length != n || deadlines.length != n) revert BatchLengthMismatch();
+        address sender = _msgSender();
+        firstJobId = jobCount + 1;
+        for (uint256 i = 0; i < n; i++) _postJob(sender, marketIds[i], specHashes[i], workEstimates[i], deadlines[i]);
+    }
+
+    function _postJob(address sender, uint32 marketId, bytes32 specHash, uint256 workEstimate, uint64 deadline)
+        private
+        returns (uint256 jobId)
+    {
         Market storage m = _market(marketId);
         if (workEstimate == 0) revert ZeroWork();
         if (deadline <= block.timestamp) revert DeadlinePassed(deadline, block.timestamp);
         uint256 payment = _quote(m, workEstimate);
-        address sender = _msgSender();
         token.safeTransferFrom(sender, address(this), payment);
         escrowed += payment;
         jobId = ++jobCount;
@@ -353,10 +377,20 @@ contract ComputeMarket is IComputeMarket, AccessControl, ERC2771Context {
     }
 
     function claimJob(uint256 jobId) external {
+        _claimJob(_msgSender(), jobId);
+    }
+
+    /// claimJob for several jobs at once (a provider with several GPUs), in order; reverts as a whole.
+    function claimJobs(uint256[] calldata jobIds) external {
+        if (jobIds.length == 0) revert EmptyBatch();
+        address provider = _msgSender();
+        for (uint256 i = 0; i < jobIds.length; i++) _claimJob(provider, jobIds[i]);
+    }
+
+    function _claimJob(address provider, uint256 jobId) private {
         Job storage j = _job(jobId);
         _expectState(jobId, j, JobState.Posted);
         if (j.deadline <= block.timestamp) revert DeadlinePassed(j.deadline, block.timestamp);
-        address provider = _msgSender();
         _checkQualified(provider, _markets[j.marketId]);
         j.provider = provider;
         _move(j, JobState.Claimed);
@@ -364,9 +398,21 @@ contract ComputeMarket is IComputeMarket, AccessControl, ERC2771Context {
     }
 
     function completeJob(uint256 jobId, bytes32 resultHash, uint256 workUnits) external {
+        _completeJob(_msgSender(), jobId, resultHash, workUnits);
+    }
+
+    /// completeJob for several of the caller's jobs at once, in order; reverts as a whole.
+    function completeJobs(uint256[] calldata jobIds, bytes32[] calldata resultHashes, uint256[] calldata workUnits) external {
+        uint256 n = jobIds.length;
+        if (n == 0) revert EmptyBatch();
+        if (resultHashes.length != n || workUnits.length != n) revert BatchLengthMismatch();
+        address provider = _msgSender();
+        for (uint256 i = 0; i < n; i++) _completeJob(provider, jobIds[i], resultHashes[i], workUnits[i]);
+    }
+
+    function _completeJob(address provider, uint256 jobId, bytes32 resultHash, uint256 workUnits) private {
         Job storage j = _job(jobId);
         _expectState(jobId, j, JobState.Claimed);
-        address provider = _msgSender();
         if (provider != j.provider) revert NotJobProvider(jobId, provider);
         if (workUnits == 0) revert ZeroWork();
         // Late work is not accepted: past the deadline the job can only expire.
@@ -385,6 +431,16 @@ contract ComputeMarket is IComputeMarket, AccessControl, ERC2771Context {
         Job storage j = _job(jobId);
         _expectState(jobId, j, JobState.Completed);
         _settle(jobId, j, _reviewer(jobId, j), false);
+    }
+
+    /// approveJob for several completed jobs at once, in order; reverts as a whole.
+    function approveJobs(uint256[] calldata jobIds) external {
+        if (jobIds.length == 0) revert EmptyBatch();
+        for (uint256 i = 0; i < jobIds.length; i++) {
+            Job storage j = _job(jobIds[i]);
+            _expectState(jobIds[i], j, JobState.Completed);
+            _settle(jobIds[i], j, _reviewer(jobIds[i], j), false);
+        }
     }
 
     /// By the sender or a validator, before the review window ends. The job goes back to the queue,

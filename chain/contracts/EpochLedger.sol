@@ -10,10 +10,11 @@ interface IMintableToken {
 }
 
 interface IEpochRegistry {
+    /// Per uid one word: the slot's registration block in bits 160-223, its coldkey in bits 0-159.
     function epochPayees(uint16 netuid)
         external
         view
-        returns (address owner, uint16 tempo, uint64 subnetRegisteredAt, address[] memory coldkeys, uint64[] memory registeredAt);
+        returns (address owner, uint16 tempo, uint64 subnetRegisteredAt, uint256[] memory payees);
 }
 
 /// Yuma Consensus results, one epoch per subnet every `tempo` blocks, posted by the keeper (which
@@ -68,6 +69,8 @@ contract EpochLedger is IEpochLedger, AccessControl {
     /// where a struct array costs a bounds-checked read per field): bits 0-15 stakeWeight, 16-31
     /// consensus, 32-47 incentive, 48-63 dividends, 64-79 validatorTrust, 80-95 rank, 96-111 trust,
     /// bit 112 validatorPermit, the rest zero (else InvalidNeuronWord).
+    /// The per-uid work runs in three unchecked passes (sums; emissions; events, permits, pruning
+    /// scores and mint list): a devnet spends its time per EVM step, and a post is 256 uids.
     function postEpoch(uint16 netuid, uint64 epochBlock, bytes32 inputsHash, bytes32 bondsHash, uint256[] calldata neurons)
         external
         onlyRole(KEEPER_ROLE)
@@ -75,66 +78,50 @@ contract EpochLedger is IEpochLedger, AccessControl {
     {
         if (epochBlock >= block.number) revert EpochBlockNotPast(epochBlock, block.number);
         Payees memory p = _payees(netuid);
-        uint64 count = epochCount[netuid];
-        uint64 due = (count == 0 ? p.subnetRegisteredAt : _epochs[netuid][count].block) + p.tempo;
+        epoch = epochCount[netuid];
+        uint64 due = (epoch == 0 ? p.subnetRegisteredAt : _epochs[netuid][epoch].block) + p.tempo;
         if (epochBlock < due) revert EpochNotDue(netuid, epochBlock, due);
-        _checkNeurons(netuid, epochBlock, neurons.length, p.registeredAt);
-        uint256[] memory paid = _split(uint256(p.tempo) * EMISSION_PER_BLOCK, neurons);
-        uint256 ownerCut;
-        (epoch, ownerCut) = _finalize(netuid, epochBlock, inputsHash, bondsHash, uint256(p.tempo) * EMISSION_PER_BLOCK, paid);
-        _record(netuid, epoch, neurons, paid);
-        _mint(p, ownerCut, paid);
-    }
-
-    /// One token call for the whole epoch: the owner's cut first, then each paid uid's emission to
-    /// its coldkey (a coldkey with several uids gets one mint per uid, as the events list them).
-    function _mint(Payees memory p, uint256 ownerCut, uint256[] memory paid) private {
-        uint256 count = ownerCut > 0 ? 1 : 0;
-        for (uint256 uid = 0; uid < paid.length; uid++) if (paid[uid] > 0) count++;
-        if (count == 0) return;
-        address[] memory to = new address[](count);
-        uint256[] memory amounts = new uint256[](count);
-        uint256 k;
-        if (ownerCut > 0) (to[0], amounts[0], k) = (p.owner, ownerCut, 1);
-        for (uint256 uid = 0; uid < paid.length; uid++) {
-            if (paid[uid] > 0) (to[k], amounts[k], k) = (p.coldkeys[uid], paid[uid], k + 1);
-        }
-        token.mintBatch(to, amounts);
-    }
-
-    /// Stores the epoch's record and announces it before its per-uid events.
-    function _finalize(uint16 netuid, uint64 epochBlock, bytes32 inputsHash, bytes32 bondsHash, uint256 emission, uint256[] memory paid)
-        private
-        returns (uint64 epoch, uint256 ownerCut)
-    {
-        ownerCut = emission;
-        for (uint256 uid = 0; uid < paid.length; uid++) ownerCut -= paid[uid];
-        epoch = epochCount[netuid] + 1;
+        _checkNeurons(netuid, epochBlock, neurons.length, p.payees);
+        Split memory sp = _split(uint256(p.tempo) * EMISSION_PER_BLOCK, neurons, p);
+        epoch++;
         epochCount[netuid] = epoch;
         _epochs[netuid][epoch] = EpochRecord({
             block: epochBlock,
-            neuronCount: uint16(paid.length),
+            neuronCount: uint16(neurons.length),
             inputsHash: inputsHash,
             bondsHash: bondsHash,
-            emission: emission,
-            ownerCut: ownerCut
+            emission: sp.emission,
+            ownerCut: sp.ownerCut
         });
-        emit EpochFinalized(netuid, epoch, epochBlock, inputsHash, emission, ownerCut);
+        // Announced before its per-uid events.
+        emit EpochFinalized(netuid, epoch, epochBlock, inputsHash, sp.emission, sp.ownerCut);
+        _record(netuid, epoch, neurons, sp.paid, sp.maxPaid);
+        // One token call for the whole epoch: the owner's cut first, then each paid uid's emission to
+        // its coldkey (a coldkey with several uids gets one mint per uid, as the events list them).
+        if (sp.to.length > 0) token.mintBatch(sp.to, sp.amounts);
     }
 
     struct Payees {
         address owner;
         uint16 tempo;
         uint64 subnetRegisteredAt;
-        address[] coldkeys;
-        uint64[] registeredAt;
+        /// Per uid: registration block in bits 160-223, coldkey in bits 0-159.
+        uint256[] payees;
+    }
+
+    struct Split {
+        uint256 emission;
+        uint256[] paid;
+        uint256 ownerCut;
+        uint256 maxPaid;
+        /// The mint list: the owner's cut first (if any), then every paid uid's emission to its coldkey.
+        address[] to;
+        uint256[] amounts;
     }
 
     function _payees(uint16 netuid) private view returns (Payees memory p) {
-        try registry.epochPayees(netuid) returns (
-            address owner, uint16 tempo, uint64 subnetRegisteredAt, address[] memory coldkeys, uint64[] memory registeredAt
-        ) {
-            (p.owner, p.tempo, p.subnetRegisteredAt, p.coldkeys, p.registeredAt) = (owner, tempo, subnetRegisteredAt, coldkeys, registeredAt);
+        try registry.epochPayees(netuid) returns (address owner, uint16 tempo, uint64 subnetRegisteredAt, uint256[] memory payees) {
+            (p.owner, p.tempo, p.subnetRegisteredAt, p.payees) = (owner, tempo, subnetRegisteredAt, payees);
         } catch {
             // The registry's only revert here is its own UnknownSubnet.
             revert UnknownSubnet(netuid);
@@ -144,25 +131,43 @@ contract EpochLedger is IEpochLedger, AccessControl {
     /// The posted uids must be exactly the neurons registered at epochBlock: every uid below n
     /// registered by then (else the keeper read a state that a replacement has since changed), every
     /// uid from n on registered after it.
-    function _checkNeurons(uint16 netuid, uint64 epochBlock, uint256 n, uint64[] memory registeredAt) private pure {
-        if (n > registeredAt.length) revert NeuronCountMismatch(netuid, n, registeredAt.length);
-        for (uint256 uid = 0; uid < registeredAt.length; uid++) {
-            if (uid < n) {
-                if (registeredAt[uid] > epochBlock) revert NeuronRegisteredAfterEpoch(netuid, uint16(uid), registeredAt[uid]);
-            } else if (registeredAt[uid] <= epochBlock) {
-                revert NeuronCountMismatch(netuid, n, registeredAt.length);
+    function _checkNeurons(uint16 netuid, uint64 epochBlock, uint256 n, uint256[] memory payees) private pure {
+        uint256 total = payees.length;
+        if (n > total) revert NeuronCountMismatch(netuid, n, total);
+        unchecked {
+            for (uint256 uid = 0; uid < total; uid++) {
+                uint256 registeredAt;
+                assembly ("memory-safe") {
+                    registeredAt := and(shr(160, mload(add(payees, shl(5, add(uid, 1))))), 0xffffffffffffffff)
+                }
+                if (uid < n) {
+                    if (registeredAt > epochBlock) revert NeuronRegisteredAfterEpoch(netuid, uint16(uid), uint64(registeredAt));
+                } else if (registeredAt <= epochBlock) {
+                    revert NeuronCountMismatch(netuid, n, total);
+                }
             }
         }
     }
 
-    /// Per uid: floor(minersPool * I_i / sum I) + floor(validatorsPool * D_i / sum D) (chain/yuma splitEmission).
-    function _split(uint256 emission, uint256[] calldata neurons) private pure returns (uint256[] memory paid) {
-        uint256 n = neurons.length;
+    /// Per uid: floor(minersPool * I_i / sum I) + floor(validatorsPool * D_i / sum D) (chain/yuma
+    /// splitEmission); the owner's cut is the rest. Also the mint list and the largest uid emission
+    /// (it scales the pruning scores).
+    function _split(uint256 emission, uint256[] calldata neurons, Payees memory p) private pure returns (Split memory sp) {
+        (uint256[] memory paid, uint256 ownerCut, uint256 maxPaid) = _shares(emission, neurons);
+        (sp.emission, sp.paid, sp.ownerCut, sp.maxPaid) = (emission, paid, ownerCut, maxPaid);
+        (sp.to, sp.amounts) = _mintList(paid, p.payees, p.owner, ownerCut);
+    }
+
+    function _shares(uint256 emission, uint256[] calldata neurons)
+        private
+        pure
+        returns (uint256[] memory paid, uint256 ownerCut, uint256 maxPaid)
+    {
         uint256 sumI;
         uint256 sumD;
         unchecked {
             // At most 256 u16 values each: no overflow.
-            for (uint256 uid = 0; uid < n; uid++) {
+            for (uint256 uid = 0; uid < neurons.length; uid++) {
                 uint256 w = neurons[uid];
                 if (w >> 113 != 0) revert InvalidNeuronWord(uint16(uid));
                 sumI += (w >> 32) & 0xffff;
@@ -171,54 +176,99 @@ contract EpochLedger is IEpochLedger, AccessControl {
         }
         uint256 minersPool = (emission * MINERS_PERCENT) / 100;
         uint256 validatorsPool = (emission * VALIDATORS_PERCENT) / 100;
-        paid = new uint256[](n);
+        paid = new uint256[](neurons.length);
+        ownerCut = emission;
         unchecked {
-            // pool * u16 stays far below 2^256; the divisions are by non-zero sums.
-            for (uint256 uid = 0; uid < n; uid++) {
+            // pool * u16 stays far below 2^256; the divisions are by non-zero sums; the shares sum
+            // to at most the two pools, so the owner's cut cannot go below zero.
+            for (uint256 uid = 0; uid < neurons.length; uid++) {
                 uint256 w = neurons[uid];
                 uint256 e;
                 if (sumI > 0) e = (minersPool * ((w >> 32) & 0xffff)) / sumI;
                 if (sumD > 0) e += (validatorsPool * ((w >> 48) & 0xffff)) / sumD;
-                paid[uid] = e;
+                assembly ("memory-safe") {
+                    mstore(add(paid, shl(5, add(uid, 1))), e)
+                }
+                ownerCut -= e;
+                if (e > maxPaid) maxPaid = e;
             }
         }
     }
 
-    /// Events, permits and pruning scores. Pruning score: the uid's emission max-upscaled to u16
-    /// (round half up), the lowest one being replaced first when the subnet is full.
-    function _record(uint16 netuid, uint64 epoch, uint256[] calldata neurons, uint256[] memory paid) private {
-        uint256 n = paid.length;
-        uint256 maxPaid;
+    /// The owner's cut first (if any), then every paid uid's emission to its coldkey.
+    function _mintList(uint256[] memory paid, uint256[] memory payees, address owner, uint256 ownerCut)
+        private
+        pure
+        returns (address[] memory to, uint256[] memory amounts)
+    {
+        to = new address[](paid.length + 1);
+        amounts = new uint256[](paid.length + 1);
+        assembly ("memory-safe") {
+            let k := 0
+            if ownerCut {
+                k := 1
+                mstore(add(to, 0x20), owner)
+                mstore(add(amounts, 0x20), ownerCut)
+            }
+            let n := mload(paid)
+            for { let uid := 0 } lt(uid, n) { uid := add(uid, 1) } {
+                let e := mload(add(paid, shl(5, add(uid, 1))))
+                if e {
+                    k := add(k, 1)
+                    mstore(add(to, shl(5, k)), and(mload(add(payees, shl(5, add(uid, 1)))), 0xffffffffffffffffffffffffffffffffffffffff))
+                    mstore(add(amounts, shl(5, k)), e)
+                }
+            }
+            mstore(to, k)
+            mstore(amounts, k)
+        }
+    }
+
+    /// NeuronEpoch events, permits and pruning scores. Pruning score: the uid's emission
+    /// max-upscaled to u16 (round half up), the lowest one being replaced first when the subnet is full.
+    function _record(uint16 netuid, uint64 epoch, uint256[] calldata neurons, uint256[] memory paid, uint256 maxPaid) private {
         uint256 bits;
-        uint256[16] memory words;
+        uint256 word;
+        uint256[16] storage stored = _pruningWords[netuid];
         unchecked {
-            for (uint256 uid = 0; uid < n; uid++) if (paid[uid] > maxPaid) maxPaid = paid[uid];
+            uint256 n = paid.length;
             for (uint256 uid = 0; uid < n; uid++) {
                 uint256 w = neurons[uid];
-                uint256 e = paid[uid];
-                bool permit = (w >> 112) & 1 == 1;
-                if (permit) bits |= 1 << uid;
+                uint256 e;
+                assembly ("memory-safe") {
+                    e := mload(add(paid, shl(5, add(uid, 1))))
+                }
+                bits |= ((w >> 112) & 1) << uid;
                 // e <= emission: e * 131070 cannot overflow.
-                if (maxPaid > 0) words[uid >> 4] |= ((e * 131070 + maxPaid) / (2 * maxPaid)) << (16 * (uid & 15));
-                emit NeuronEpoch(
-                    netuid,
-                    epoch,
-                    uint16(uid),
-                    uint16(w),
-                    uint16(w >> 16),
-                    uint16(w >> 32),
-                    uint16(w >> 48),
-                    uint16(w >> 64),
-                    uint16(w >> 80),
-                    uint16(w >> 96),
-                    e,
-                    permit
-                );
+                if (maxPaid > 0) word |= ((e * 131070 + maxPaid) / (2 * maxPaid)) << ((uid & 15) << 4);
+                if (uid & 15 == 15 || uid + 1 == n) {
+                    if (stored[uid >> 4] != word) stored[uid >> 4] = word;
+                    word = 0;
+                }
+                _emitNeuronEpoch(netuid, epoch, uid, w, e);
             }
+            // Words past the last uid.
+            for (uint256 i = (n + 15) >> 4; i < 16; i++) if (stored[i] != 0) stored[i] = 0;
         }
         _permitBits[netuid] = bits;
-        uint256[16] storage stored = _pruningWords[netuid];
-        for (uint256 w = 0; w < 16; w++) if (stored[w] != words[w]) stored[w] = words[w];
+    }
+
+    /// emit NeuronEpoch(netuid, epoch, uid, the seven u16 outputs of `w`, e, permit), encoded by hand.
+    function _emitNeuronEpoch(uint16 netuid, uint64 epoch, uint256 uid, uint256 w, uint256 e) private {
+        bytes32 sig = NeuronEpoch.selector;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, and(w, 0xffff))
+            mstore(add(ptr, 0x20), and(shr(16, w), 0xffff))
+            mstore(add(ptr, 0x40), and(shr(32, w), 0xffff))
+            mstore(add(ptr, 0x60), and(shr(48, w), 0xffff))
+            mstore(add(ptr, 0x80), and(shr(64, w), 0xffff))
+            mstore(add(ptr, 0xa0), and(shr(80, w), 0xffff))
+            mstore(add(ptr, 0xc0), and(shr(96, w), 0xffff))
+            mstore(add(ptr, 0xe0), e)
+            mstore(add(ptr, 0x100), and(shr(112, w), 1))
+            log4(ptr, 0x120, sig, netuid, epoch, uid)
+        }
     }
 
     // ---- views ----

@@ -437,22 +437,24 @@ contract SubnetRegistry is ISubnetRegistry, AccessControl, ERC2771Context {
         }
     }
 
-    /// What the ledger needs to pay an epoch: the owner, the tempo, and per uid the coldkey and
-    /// registration block (one storage slot each, to keep a 256-uid post cheap).
+    /// What the ledger needs to pay an epoch: the owner, the tempo, and per uid one word holding
+    /// the neuron's registration block (bits 160-223) and coldkey (bits 0-159): the storage slot
+    /// they share, so a 256-uid post reads, encodes and decodes one word per uid.
     function epochPayees(uint16 netuid)
         external
         view
-        returns (address owner, uint16 tempo, uint64 subnetRegisteredAt, address[] memory coldkeys, uint64[] memory registeredAt)
+        returns (address owner, uint16 tempo, uint64 subnetRegisteredAt, uint256[] memory payees)
     {
         Subnet storage s = _subnet(netuid);
         uint16 n = s.neuronCount;
-        coldkeys = new address[](n);
-        registeredAt = new uint64[](n);
-        for (uint16 uid = 0; uid < n; uid++) {
-            Neuron storage nr = _neurons[netuid][uid];
-            (coldkeys[uid], registeredAt[uid]) = (nr.coldkey, nr.registeredAtBlock);
+        payees = new uint256[](n);
+        unchecked {
+            for (uint16 uid = 0; uid < n; uid++) {
+                Neuron storage nr = _neurons[netuid][uid];
+                payees[uid] = (uint256(nr.registeredAtBlock) << 160) | uint256(uint160(nr.coldkey));
+            }
         }
-        return (s.owner, s.tempo, s.registeredAtBlock, coldkeys, registeredAt);
+        return (s.owner, s.tempo, s.registeredAtBlock, payees);
     }
 
     function neuronCount(uint16 netuid) external view returns (uint16) {

@@ -49,13 +49,16 @@ export const functions = {
     PAYMENT_SCALE: viewFun("0x0eed600a", "PAYMENT_SCALE()", {}, p.uint256),
     VALIDATOR_ROLE: viewFun("0xc49baebe", "VALIDATOR_ROLE()", {}, p.bytes32),
     approveJob: fun("0x4bd23b9e", "approveJob(uint256)", {"jobId": p.uint256}, ),
+    approveJobs: fun("0x095e5e43", "approveJobs(uint256[])", {"jobIds": p.array(p.uint256)}, ),
     cancelJob: fun("0x1dffa3dc", "cancelJob(uint256)", {"jobId": p.uint256}, ),
     claimJob: fun("0xe3e4b9fb", "claimJob(uint256)", {"jobId": p.uint256}, ),
+    claimJobs: fun("0x929530ad", "claimJobs(uint256[])", {"jobIds": p.array(p.uint256)}, ),
     claimRewards: fun("0xf55b2589", "claimRewards(address,uint32,uint64)", {"provider": p.address, "marketId": p.uint32, "epoch": p.uint64}, ),
     claimRewardsFor: fun("0x140a493a", "claimRewardsFor(uint32,uint64,address[])", {"marketId": p.uint32, "epoch": p.uint64, "providers": p.array(p.address)}, p.uint256),
     closeDueEpochs: fun("0x88466da9", "closeDueEpochs(uint32[])", {"marketIds": p.array(p.uint32)}, p.uint256),
     closeEpoch: fun("0xc585e3a1", "closeEpoch(uint32)", {"marketId": p.uint32}, ),
     completeJob: fun("0x5ccfd18c", "completeJob(uint256,bytes32,uint256)", {"jobId": p.uint256, "resultHash": p.bytes32, "workUnits": p.uint256}, ),
+    completeJobs: fun("0x47afdf70", "completeJobs(uint256[],bytes32[],uint256[])", {"jobIds": p.array(p.uint256), "resultHashes": p.array(p.bytes32), "workUnits": p.array(p.uint256)}, ),
     createMarket: fun("0xf6ab6faa", "createMarket(uint8,uint8,string,uint256)", {"kind": p.uint8, "tier": p.uint8, "name": p.string, "usdPerUnit": p.uint256}, p.uint32),
     escrowed: viewFun("0x01522b1e", "escrowed()", {}, p.uint256),
     expireJob: fun("0xbc76136c", "expireJob(uint256)", {"jobId": p.uint256}, ),
@@ -76,6 +79,7 @@ export const functions = {
     marketCount: viewFun("0xec979082", "marketCount()", {}, p.uint32),
     pendingRewards: viewFun("0x9edecc54", "pendingRewards(address,uint32,uint64)", {"provider": p.address, "marketId": p.uint32, "epoch": p.uint64}, {"workReward": p.uint256, "availabilityReward": p.uint256}),
     postJob: fun("0xe3590749", "postJob(uint32,bytes32,uint256,uint64)", {"marketId": p.uint32, "specHash": p.bytes32, "workEstimate": p.uint256, "deadline": p.uint64}, p.uint256),
+    postJobs: fun("0x58d05bb8", "postJobs(uint32[],bytes32[],uint256[],uint64[])", {"marketIds": p.array(p.uint32), "specHashes": p.array(p.bytes32), "workEstimates": p.array(p.uint256), "deadlines": p.array(p.uint64)}, p.uint256),
     providerCount: viewFun("0x74c83268", "providerCount()", {}, p.uint32),
     quotePayment: viewFun("0xcf1b5cef", "quotePayment(uint32,uint256)", {"marketId": p.uint32, "workEstimate": p.uint256}, p.uint256),
     registerProvider: fun("0x163fcc45", "registerProvider(string,uint32,uint32,uint8)", {"gpuModel": p.string, "vramGb": p.uint32, "benchmarkScore": p.uint32, "tier": p.uint8}, ),
@@ -340,11 +344,17 @@ export type VALIDATOR_ROLEReturn = FunctionReturn<typeof functions.VALIDATOR_ROL
 export type ApproveJobParams = FunctionArguments<typeof functions.approveJob>
 export type ApproveJobReturn = FunctionReturn<typeof functions.approveJob>
 
+export type ApproveJobsParams = FunctionArguments<typeof functions.approveJobs>
+export type ApproveJobsReturn = FunctionReturn<typeof functions.approveJobs>
+
 export type CancelJobParams = FunctionArguments<typeof functions.cancelJob>
 export type CancelJobReturn = FunctionReturn<typeof functions.cancelJob>
 
 export type ClaimJobParams = FunctionArguments<typeof functions.claimJob>
 export type ClaimJobReturn = FunctionReturn<typeof functions.claimJob>
+
+export type ClaimJobsParams = FunctionArguments<typeof functions.claimJobs>
+export type ClaimJobsReturn = FunctionReturn<typeof functions.claimJobs>
 
 export type ClaimRewardsParams = FunctionArguments<typeof functions.claimRewards>
 export type ClaimRewardsReturn = FunctionReturn<typeof functions.claimRewards>
@@ -360,6 +370,9 @@ export type CloseEpochReturn = FunctionReturn<typeof functions.closeEpoch>
 
 export type CompleteJobParams = FunctionArguments<typeof functions.completeJob>
 export type CompleteJobReturn = FunctionReturn<typeof functions.completeJob>
+
+export type CompleteJobsParams = FunctionArguments<typeof functions.completeJobs>
+export type CompleteJobsReturn = FunctionReturn<typeof functions.completeJobs>
 
 export type CreateMarketParams = FunctionArguments<typeof functions.createMarket>
 export type CreateMarketReturn = FunctionReturn<typeof functions.createMarket>
@@ -420,6 +433,9 @@ export type PendingRewardsReturn = FunctionReturn<typeof functions.pendingReward
 
 export type PostJobParams = FunctionArguments<typeof functions.postJob>
 export type PostJobReturn = FunctionReturn<typeof functions.postJob>
+
+export type PostJobsParams = FunctionArguments<typeof functions.postJobs>
+export type PostJobsReturn = FunctionReturn<typeof functions.postJobs>
 
 export type ProviderCountParams = FunctionArguments<typeof functions.providerCount>
 export type ProviderCountReturn = FunctionReturn<typeof functions.providerCount>
