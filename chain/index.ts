@@ -37,7 +37,7 @@ export type {
   PostedEpoch,
 } from './keeper';
 export { buildEpoch, createKeeper, EMISSION_PER_BLOCK, hashBonds, hashEpochInputs } from './keeper';
-export type { CreateSimulatorParameters, PresetName, RunParameters, SimPreset, Simulator, SimulatorProgress } from './simulator';
+export type { CreateSimulatorParameters, KindStats, PresetName, RunParameters, SimPreset, Simulator, SimulatorProgress } from './simulator';
 export { createSimulator, JobKind, JobState, PRESET_NAMES, presets, quotePayment } from './simulator';
 export type {
   EmissionSplit,

@@ -31,7 +31,7 @@ const BLOCK_GAS_LIMIT = 2 ** 40;
 
 function usage(msg: string): never {
   console.error(
-    `simulate: ${msg}\nusage: npm run simulate -- [--preset ${PRESET_NAMES.join('|')}] [--blocks N] [--seed S] [--rpc URL --deployment FILE]`,
+    `simulate: ${msg}\nusage: npm run simulate -- [--preset ${PRESET_NAMES.join('|')}] [--blocks N] [--events N] [--seed S] [--rpc URL --deployment FILE]`,
   );
   process.exit(2);
 }
@@ -41,6 +41,8 @@ async function main(): Promise<void> {
     options: {
       preset: { type: 'string', default: 'small' },
       blocks: { type: 'string', default: '200' },
+      // Stop as soon as this many events are on chain (even before --blocks).
+      events: { type: 'string' },
       seed: { type: 'string', default: '42' },
       rpc: { type: 'string' },
       deployment: { type: 'string' },
@@ -52,6 +54,8 @@ async function main(): Promise<void> {
   const blocks = Number(values.blocks);
   const seed = Number(values.seed);
   if (!Number.isInteger(blocks) || blocks < 1) usage('--blocks must be a positive integer');
+  const maxEvents = values.events === undefined ? Number.POSITIVE_INFINITY : Number(values.events);
+  if (values.events !== undefined && (!Number.isInteger(maxEvents) || maxEvents < 1)) usage('--events must be a positive integer');
   if (!Number.isInteger(seed) || seed < 0) usage('--seed must be a non-negative integer');
   if (!!values.rpc !== !!values.deployment) usage('--rpc and --deployment go together');
 
@@ -97,7 +101,7 @@ async function main(): Promise<void> {
         `${epochs + simulator.epochs} epochs, ${s.toFixed(0)} s, ETA ${Number.isFinite(eta) ? `${Math.ceil(eta)} s` : '?'}`,
     );
   };
-  for (let h = await head(); h < from + blocks; h = await head()) {
+  for (let h = await head(); h < from + blocks && simulator.events + keeperEvents < maxEvents; h = await head()) {
     await simulator.round();
     if (keeper) {
       for (const p of await keeper.tick()) {
@@ -119,12 +123,20 @@ async function main(): Promise<void> {
     `simulate: ${total.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s (${Math.round(total / seconds).toLocaleString('en-US')} events/s), ${await head()} blocks, ${simulator.model.round} rounds, ${epochs + simulator.epochs} epochs posted`,
   );
   for (const [name, n] of Object.entries(counts).sort((a, b) => b[1] - a[1])) console.log(`  ${name.padEnd(40)} ${n}`);
+  // What each kind of transaction cost and yielded (setup included): where a faster history must come from.
+  console.log('simulate: transactions by kind (txs, events, events per tx)');
+  for (const [kind, k] of Object.entries(simulator.stats).sort((a, b) => b[1].txs - a[1].txs)) {
+    console.log(
+      `  ${kind.padEnd(24)} ${String(k.txs).padStart(9)} ${String(k.events).padStart(10)} ${(k.events / k.txs).toFixed(1).padStart(8)}`,
+    );
+  }
   await stop();
 }
 
 /** Events per "contract.Event", read back from the chain in windows of blocks, named by topic0. */
 async function countEvents(rpcUrl: string, d: Deployment, from: number, to: number): Promise<Record<string, number>> {
-  const client = createPublicClient({ transport: http(rpcUrl, { timeout: 120_000 }) });
+  // No body cap: 25 generated blocks can hold more than viem's 10 MiB default of logs.
+  const client = createPublicClient({ transport: http(rpcUrl, { timeout: 120_000, maxResponseBodySize: false }) });
   const roles = Object.fromEntries(Object.entries(d.contracts).map(([role, a]) => [a.toLowerCase(), role]));
   const names = new Map<string, string>();
   for (const abi of ABIS) {

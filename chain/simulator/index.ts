@@ -4,5 +4,5 @@ export type { PresetName, SimPreset } from './presets';
 export { PRESET_NAMES, presets } from './presets';
 export type { Rng } from './prng';
 export { createRng, deriveSeed } from './prng';
-export type { CreateSimulatorParameters, RunParameters, Simulator, SimulatorProgress } from './simulator';
+export type { CreateSimulatorParameters, KindStats, RunParameters, Simulator, SimulatorProgress } from './simulator';
 export { createSimulator } from './simulator';

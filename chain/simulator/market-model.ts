@@ -10,7 +10,7 @@
  */
 import type { Address } from 'viem';
 import { creditedWork, epochReward, MAX_FAILURES, splitPayment } from '../bme';
-import { credit, findJob, type JobModel, JobState, type MarketModel, ModelError, moveJob, type SimModel } from './model';
+import { credit, findJob, type JobModel, JobState, type MarketModel, ModelError, moveJob, releaseJob, type SimModel } from './model';
 
 /** Blocks (interval mining may add empty ones) and seconds of margin on top of a round's own. */
 export const SLACK_BLOCKS = 8;
@@ -39,6 +39,8 @@ export type MarketAction =
   | { type: 'setMarketRequirements'; from: Address; marketId: number; minVramGb: number }
   | { type: 'heartbeat'; from: Address; marketId: number }
   | { type: 'approveJob'; from: Address; jobId: bigint }
+  /** ComputeMarket.approveJobs: a sender approves several completed jobs at once. */
+  | { type: 'approveJobs'; from: Address; jobIds: bigint[] }
   | { type: 'rejectJob'; from: Address; jobId: bigint }
   | { type: 'cancelJob'; from: Address; jobId: bigint }
   | { type: 'settleExpiredReviews'; from: Address; jobIds: bigint[] }
@@ -203,6 +205,14 @@ export function applyMarketAction(m: SimModel, a: MarketAction): void {
       settle(m, job);
       return;
     }
+    case 'approveJobs':
+      if (a.jobIds.length === 0) throw new ModelError('no jobs to approve');
+      for (const id of a.jobIds) {
+        const job = findJob(m, id);
+        expectCompleted(job, a.from);
+        settle(m, job);
+      }
+      return;
     case 'rejectJob': {
       const job = findJob(m, a.jobId);
       expectCompleted(job, a.from);
@@ -247,7 +257,7 @@ export function applyMarketAction(m: SimModel, a: MarketAction): void {
         const job = findJob(m, id);
         if (job.state !== JobState.Posted && job.state !== JobState.Claimed) throw new ModelError(`job ${id} cannot expire`);
         if (job.deadline > land.tsLo) throw new ModelError(`job ${id}'s deadline may not have passed`);
-        if (job.state === JobState.Claimed) m.providers.get(job.provider!)!.activeJob = undefined;
+        if (job.state === JobState.Claimed) releaseJob(m, job.provider!, job.id);
         moveJob(m, job, JobState.Expired);
         refund(m, job);
       }

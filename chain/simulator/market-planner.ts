@@ -13,7 +13,7 @@
 import { type Address, type Hex, hexToBigInt, keccak256, toHex } from 'viem';
 import type { ProviderActor } from './actors';
 import { epochOf, isQualified, nextLanding, rewardOf } from './market-model';
-import { type Action, findJob, type JobModel, JobState, type ProviderModel, type SimModel } from './model';
+import { type Action, type Completion, findJob, type JobModel, JobState, type ProviderModel, type SimModel } from './model';
 import type { SimPreset } from './presets';
 import type { Rng } from './prng';
 
@@ -90,21 +90,28 @@ export function planKeeper(m: SimModel, deployer: Address, emit: Emit): void {
   for (const jobIds of chunks(late, SETTLE_CHUNK)) emit({ type: 'expireJobs', from: deployer, jobIds });
 }
 
+/** How many jobs a provider works on at once: 1, or 1..maxSlots by a trait of its address. */
+export const providerSlots = (seed: number, provider: Address, maxSlots = 1) =>
+  maxSlots <= 1 ? 1 : 1 + Math.floor(trait(seed, 'slots', provider) * maxSlots);
+
 /**
- * A registered provider's turn: finish its job (well or badly), or declare itself available in a
- * market, or claim a job it qualifies for. Returns the open jobs left for the others.
+ * A registered provider's turn: finish its jobs that are done (well or badly), or, with a free
+ * slot, declare itself available in a market or claim jobs it qualifies for (one per free slot).
+ * Returns the open jobs left for the others.
  */
 export function planProviderTurn(
   m: SimModel,
-  ctx: { seed: number; resultHashOf: (seed: number, jobId: bigint) => Hex },
+  ctx: { seed: number; resultHashOf: (seed: number, jobId: bigint) => Hex; maxSlots?: number },
   rng: Rng,
   p: ProviderActor,
   reg: ProviderModel,
   open: JobModel[],
   emit: Emit,
 ): JobModel[] {
-  if (reg.activeJob !== undefined) {
-    const job = findJob(m, reg.activeJob);
+  const slots = providerSlots(ctx.seed, p.address, ctx.maxSlots);
+  const done: Completion[] = [];
+  for (const id of reg.activeJobs) {
+    const job = findJob(m, id);
     const units = Number(job.workEstimate) / 1000;
     const rounds = Math.min(4, Math.max(1, Math.ceil(units / (p.speed * 8))));
     // Slow and unreliable providers run late; past the deadline the job can only expire.
@@ -116,10 +123,13 @@ export function planProviderTurn(
       const resultHash = good
         ? ctx.resultHashOf(ctx.seed, job.id)
         : keccak256(toHex(`gridmind-sim:${ctx.seed}:bad:${job.id}:${job.failures}`));
-      emit({ type: 'completeJob', from: p.address, jobId: job.id, resultHash, workUnits, resultGood: good });
+      done.push({ jobId: job.id, resultHash, workUnits, resultGood: good });
     }
-    return open;
   }
+  if (done.length === 1) emit({ type: 'completeJob', from: p.address, ...done[0]! });
+  else if (done.length > 1) emit({ type: 'completeJobs', from: p.address, jobs: done });
+  const free = slots - reg.activeJobs.length;
+  if (done.length > 0 || free <= 0) return open;
   const qualified = m.markets.filter((mk) => isQualified(m, p.address, mk));
   if (rng.chance(0.3)) {
     const idle = qualified.filter((mk) => {
@@ -133,19 +143,34 @@ export function planProviderTurn(
   }
   const ids = new Set(qualified.map((mk) => mk.id));
   const tsHi = nextLanding(m).tsHi;
-  const eligible = open.filter((j) => ids.has(j.marketId) && j.deadline > tsHi).slice(0, 3);
+  let eligible = open.filter((j) => ids.has(j.marketId) && j.deadline > tsHi).slice(0, 3 * free);
   if (eligible.length === 0) return open;
-  const job = rng.pick(eligible);
-  emit({ type: 'claimJob', from: p.address, jobId: job.id });
-  return open.filter((j) => j !== job);
+  const chosen = new Set<JobModel>();
+  for (let k = 0; k < free && eligible.length > 0; k++) {
+    const job = rng.pick(eligible);
+    chosen.add(job);
+    eligible = eligible.filter((j) => j !== job);
+  }
+  const jobIds = [...chosen].map((j) => j.id);
+  if (jobIds.length === 1) emit({ type: 'claimJob', from: p.address, jobId: jobIds[0]! });
+  else emit({ type: 'claimJobs', from: p.address, jobIds });
+  return open.filter((j) => !chosen.has(j));
 }
 
 /**
  * A sender's review or cancellation, if it has one to make; false leaves its turn to posting.
+ * With `batch`, a diligent sender approves all its good results in one transaction.
  */
-export function planSenderReview(m: SimModel, seed: number, rng: Rng, sender: Address, emit: Emit): boolean {
+export function planSenderReview(m: SimModel, seed: number, rng: Rng, sender: Address, emit: Emit, batch = false): boolean {
   const mine = m.jobs.filter((j) => j.sender === sender && (j.state === JobState.Completed || j.state === JobState.Posted));
   if (isDiligent(seed, sender)) {
+    if (batch) {
+      const good = mine.filter((j) => j.state === JobState.Completed && j.resultGood).map((j) => j.id);
+      if (good.length > 1) {
+        emit({ type: 'approveJobs', from: sender, jobIds: good });
+        return true;
+      }
+    }
     for (const job of mine) {
       if (job.state !== JobState.Completed) continue;
       if (job.resultGood) {

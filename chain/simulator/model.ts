@@ -63,10 +63,34 @@ export type Action =
       jobId: bigint;
       payment: bigint;
     }
+  /** ComputeMarket.postJobs: several jobs of one sender in one transaction, ids consecutive. */
+  | { type: 'postJobs'; from: Address; jobs: JobSpec[] }
   | { type: 'claimJob'; from: Address; jobId: bigint }
+  /** ComputeMarket.claimJobs: a provider with several slots claims several jobs at once. */
+  | { type: 'claimJobs'; from: Address; jobIds: bigint[] }
   /** resultGood: hidden truth (not sent), what a diligent sender finds when it reviews the result. */
   | { type: 'completeJob'; from: Address; jobId: bigint; resultHash: Hex; workUnits: bigint; resultGood?: boolean }
+  /** ComputeMarket.completeJobs: several of the provider's jobs at once. */
+  | { type: 'completeJobs'; from: Address; jobs: Completion[] }
   | MarketAction;
+
+/** One job of a postJobs batch: the fields of a postJob action. */
+export interface JobSpec {
+  marketId: number;
+  specHash: Hex;
+  workEstimate: bigint;
+  deadline: bigint;
+  jobId: bigint;
+  payment: bigint;
+}
+
+/** One job of a completeJobs batch. */
+export interface Completion {
+  jobId: bigint;
+  resultHash: Hex;
+  workUnits: bigint;
+  resultGood?: boolean;
+}
 
 export interface SubnetModel {
   netuid: number;
@@ -99,8 +123,8 @@ export interface ProviderModel {
   address: Address;
   tier: number;
   vramGb: number;
-  /** The job it is working on, if any. */
-  activeJob?: bigint;
+  /** The jobs it has claimed and not yet completed (as many as its slots; one for most presets). */
+  activeJobs: bigint[];
 }
 
 export interface JobModel {
@@ -273,67 +297,94 @@ export function applyAction(m: SimModel, a: Action): void {
     }
     case 'registerProvider':
       if (m.providers.has(a.from)) throw new ModelError(`provider ${a.from} already registered`);
-      m.providers.set(a.from, { address: a.from, tier: a.tier, vramGb: a.vramGb });
+      m.providers.set(a.from, { address: a.from, tier: a.tier, vramGb: a.vramGb, activeJobs: [] });
       return;
-    case 'postJob': {
-      const market = m.markets[a.marketId - 1];
-      if (!market) throw new ModelError(`unknown market ${a.marketId}`);
-      const payment = quotePayment(a.workEstimate, market.usdPerUnit, m.usdPerToken);
-      if (payment !== a.payment) throw new ModelError(`job payment ${a.payment} != quote ${payment}`);
-      if (a.jobId !== BigInt(m.jobs.length + 1)) throw new ModelError(`job id ${a.jobId} out of sequence`);
-      if (a.deadline <= landing(m).tsHi) throw new ModelError(`job ${a.jobId}'s deadline may pass before it is posted`);
-      debit(m, a.from, payment, 'market');
-      m.escrowed += payment;
-      m.jobs.push({
-        id: a.jobId,
-        marketId: a.marketId,
-        sender: a.from,
-        state: JobState.Posted,
-        workEstimate: a.workEstimate,
-        payment,
-        deadline: a.deadline,
-        postedRound: m.round,
-        failures: 0,
-      });
-      m.jobsInState[JobState.Posted]++;
+    case 'postJob':
+      postJob(m, a.from, a);
       return;
-    }
-    case 'claimJob': {
-      const job = findJob(m, a.jobId);
-      const p = m.providers.get(a.from);
-      if (!p) throw new ModelError(`provider ${a.from} not registered`);
-      if (p.activeJob !== undefined) throw new ModelError(`provider ${a.from} is busy with job ${p.activeJob}`);
-      if (job.state !== JobState.Posted) throw new ModelError(`job ${a.jobId} is not open`);
-      const market = m.markets[job.marketId - 1]!;
-      if (p.tier < market.tier || p.vramGb < market.minVramGb) throw new ModelError(`provider not qualified for job ${a.jobId}`);
-      if (job.deadline <= landing(m).tsHi) throw new ModelError(`job ${a.jobId}'s deadline may pass before it is claimed`);
-      job.provider = a.from;
-      job.claimedRound = m.round;
-      p.activeJob = a.jobId;
-      moveJob(m, job, JobState.Claimed);
+    case 'postJobs':
+      if (a.jobs.length === 0) throw new ModelError('no jobs to post');
+      for (const j of a.jobs) postJob(m, a.from, j);
       return;
-    }
-    case 'completeJob': {
-      const job = findJob(m, a.jobId);
-      if (job.state !== JobState.Claimed || job.provider !== a.from) throw new ModelError(`job ${a.jobId} not claimed by ${a.from}`);
-      if (a.workUnits <= 0n) throw new ModelError('zero work');
-      const land = landing(m);
-      if (job.deadline <= land.tsHi) throw new ModelError(`job ${a.jobId}'s deadline may pass before it is completed`);
-      const { reviewWindow } = m.markets[job.marketId - 1]!;
-      Object.assign(job, {
-        workUnits: a.workUnits,
-        resultGood: a.resultGood ?? true,
-        reviewEndLo: land.lo + reviewWindow,
-        reviewEndHi: land.hi + reviewWindow,
-      });
-      m.providers.get(a.from)!.activeJob = undefined;
-      moveJob(m, job, JobState.Completed);
+    case 'claimJob':
+      claimJob(m, a.from, a.jobId);
       return;
-    }
+    case 'claimJobs':
+      if (a.jobIds.length === 0) throw new ModelError('no jobs to claim');
+      for (const id of a.jobIds) claimJob(m, a.from, id);
+      return;
+    case 'completeJob':
+      completeJob(m, a.from, a);
+      return;
+    case 'completeJobs':
+      if (a.jobs.length === 0) throw new ModelError('no jobs to complete');
+      for (const j of a.jobs) completeJob(m, a.from, j);
+      return;
     default:
       applyMarketAction(m, a);
       return;
   }
+}
+
+function postJob(m: SimModel, from: Address, a: JobSpec) {
+  const market = m.markets[a.marketId - 1];
+  if (!market) throw new ModelError(`unknown market ${a.marketId}`);
+  const payment = quotePayment(a.workEstimate, market.usdPerUnit, m.usdPerToken);
+  if (payment !== a.payment) throw new ModelError(`job payment ${a.payment} != quote ${payment}`);
+  if (a.jobId !== BigInt(m.jobs.length + 1)) throw new ModelError(`job id ${a.jobId} out of sequence`);
+  if (a.deadline <= landing(m).tsHi) throw new ModelError(`job ${a.jobId}'s deadline may pass before it is posted`);
+  debit(m, from, payment, 'market');
+  m.escrowed += payment;
+  m.jobs.push({
+    id: a.jobId,
+    marketId: a.marketId,
+    sender: from,
+    state: JobState.Posted,
+    workEstimate: a.workEstimate,
+    payment,
+    deadline: a.deadline,
+    postedRound: m.round,
+    failures: 0,
+  });
+  m.jobsInState[JobState.Posted]++;
+}
+
+/** The contract lets a provider hold any number of jobs; the planner keeps each within its slots. */
+function claimJob(m: SimModel, from: Address, jobId: bigint) {
+  const job = findJob(m, jobId);
+  const p = m.providers.get(from);
+  if (!p) throw new ModelError(`provider ${from} not registered`);
+  if (job.state !== JobState.Posted) throw new ModelError(`job ${jobId} is not open`);
+  const market = m.markets[job.marketId - 1]!;
+  if (p.tier < market.tier || p.vramGb < market.minVramGb) throw new ModelError(`provider not qualified for job ${jobId}`);
+  if (job.deadline <= landing(m).tsHi) throw new ModelError(`job ${jobId}'s deadline may pass before it is claimed`);
+  job.provider = from;
+  job.claimedRound = m.round;
+  p.activeJobs.push(jobId);
+  moveJob(m, job, JobState.Claimed);
+}
+
+function completeJob(m: SimModel, from: Address, a: Completion) {
+  const job = findJob(m, a.jobId);
+  if (job.state !== JobState.Claimed || job.provider !== from) throw new ModelError(`job ${a.jobId} not claimed by ${from}`);
+  if (a.workUnits <= 0n) throw new ModelError('zero work');
+  const land = landing(m);
+  if (job.deadline <= land.tsHi) throw new ModelError(`job ${a.jobId}'s deadline may pass before it is completed`);
+  const { reviewWindow } = m.markets[job.marketId - 1]!;
+  Object.assign(job, {
+    workUnits: a.workUnits,
+    resultGood: a.resultGood ?? true,
+    reviewEndLo: land.lo + reviewWindow,
+    reviewEndHi: land.hi + reviewWindow,
+  });
+  releaseJob(m, from, a.jobId);
+  moveJob(m, job, JobState.Completed);
+}
+
+/** The provider no longer works on the job (completed or expired). */
+export function releaseJob(m: SimModel, provider: Address, jobId: bigint) {
+  const p = m.providers.get(provider);
+  if (p) p.activeJobs = p.activeJobs.filter((id) => id !== jobId);
 }
 
 function registerNeuron(m: SimModel, from: Address, netuid: number, hotkey: Address) {

@@ -104,7 +104,7 @@ describe('planner', () => {
 
   it('model refuses what the contracts refuse', () => {
     const { model, ctx } = simulate(42, 20);
-    const lowTier = ctx.actors.providers.find((p) => p.gpu.tier === 1 && model.providers.get(p.address)?.activeJob === undefined);
+    const lowTier = ctx.actors.providers.find((p) => p.gpu.tier === 1 && model.providers.get(p.address)?.activeJobs.length === 0);
     const t3Job = model.jobs.find((j) => j.state === JobState.Posted && model.markets[j.marketId - 1]!.tier === 3);
     if (lowTier && t3Job) {
       expect(() => applyAction(model, { type: 'claimJob', from: lowTier.address, jobId: t3Job.id })).toThrow(ModelError);

@@ -6,7 +6,7 @@
 import { type Address, type Hex, keccak256, toHex } from 'viem';
 import type { Actor, SimActors } from './actors';
 import { advanceClock, planKeeper, planMarketSetup, planProviderTurn, planSenderReview } from './market-planner';
-import { type Action, applyAction, balanceOf, JobKind, JobState, quotePayment, type SimModel, TOKEN } from './model';
+import { type Action, applyAction, balanceOf, JobKind, type JobSpec, JobState, quotePayment, type SimModel, TOKEN } from './model';
 import type { SimPreset } from './presets';
 import type { Rng } from './prng';
 
@@ -164,32 +164,41 @@ export function planRound(m: SimModel, ctx: PlanContext, rng: Rng): Action[] {
         tier: p.gpu.tier,
       });
     } else {
-      open = planProviderTurn(m, { seed, resultHashOf }, rng, p, reg, open, (a) => push(m, out, a));
+      open = planProviderTurn(m, { seed, resultHashOf, maxSlots: preset.batching?.providerSlots }, rng, p, reg, open, (a) =>
+        push(m, out, a),
+      );
     }
   }
 
   for (const s of actors.senders) {
     if (!rng.chance(preset.activity.sender) || m.markets.length === 0) continue;
-    if (planSenderReview(m, seed, rng, s.address, (a) => push(m, out, a))) continue;
-    const market = rng.pick(m.markets);
-    const [lo, hi] = marketSpec(market.id).work;
-    const workEstimate = BigInt(rng.range(lo, hi));
-    const payment = quotePayment(workEstimate, market.usdPerUnit, m.usdPerToken);
-    if (balanceOf(m, s.address) < payment) continue;
-    const jobId = BigInt(m.jobs.length + 1);
-    push(m, out, {
-      type: 'postJob',
-      from: s.address,
-      marketId: market.id,
-      specHash: specHashOf(seed, jobId),
-      workEstimate,
-      // From the later of the virtual and the chain's clock: a busy round can run the chain ahead.
-      deadline:
-        (m.clock.timestamp + 1n > virtualTime(m.round) ? m.clock.timestamp + 1n : virtualTime(m.round)) +
-        (rng.chance(SHORT_TTL_SHARE) ? BigInt(rng.range(3, 8)) * SECONDS_PER_ROUND : JOB_TTL_SECONDS),
-      jobId,
-      payment,
-    });
+    if (planSenderReview(m, seed, rng, s.address, (a) => push(m, out, a), !!preset.batching)) continue;
+    // One job, or with batching 1..jobsPerPost of them in one postJobs.
+    const count = preset.batching && preset.batching.jobsPerPost > 1 ? rng.range(1, preset.batching.jobsPerPost) : 1;
+    const jobs: JobSpec[] = [];
+    let spent = 0n;
+    for (let k = 0; k < count; k++) {
+      const market = rng.pick(m.markets);
+      const [lo, hi] = marketSpec(market.id).work;
+      const workEstimate = BigInt(rng.range(lo, hi));
+      const payment = quotePayment(workEstimate, market.usdPerUnit, m.usdPerToken);
+      if (balanceOf(m, s.address) < spent + payment) break;
+      spent += payment;
+      const jobId = BigInt(m.jobs.length + 1 + jobs.length);
+      jobs.push({
+        marketId: market.id,
+        specHash: specHashOf(seed, jobId),
+        workEstimate,
+        // From the later of the virtual and the chain's clock: a busy round can run the chain ahead.
+        deadline:
+          (m.clock.timestamp + 1n > virtualTime(m.round) ? m.clock.timestamp + 1n : virtualTime(m.round)) +
+          (rng.chance(SHORT_TTL_SHARE) ? BigInt(rng.range(3, 8)) * SECONDS_PER_ROUND : JOB_TTL_SECONDS),
+        jobId,
+        payment,
+      });
+    }
+    if (jobs.length === 1) push(m, out, { type: 'postJob', from: s.address, ...jobs[0]! });
+    else if (jobs.length > 1) push(m, out, { type: 'postJobs', from: s.address, jobs });
   }
 
   // Top-ups last: nothing above relied on them, so the round's actions stay independent.

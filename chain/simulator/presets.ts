@@ -31,6 +31,13 @@ export interface SimPreset {
    * the subnets one registration per coldkey and round.
    */
   populate?: boolean;
+  /**
+   * Market work in few transactions (the contract's batch entry points, which emit what the single
+   * calls would): each provider has 1..providerSlots GPUs (a trait of its address) and claims and
+   * completes several jobs per transaction, each sender posts 1..jobsPerPost jobs per transaction
+   * and approves all its good results at once. Without it, one job per transaction.
+   */
+  batching?: { providerSlots: number; jobsPerPost: number };
 }
 
 export const presets = {
@@ -80,8 +87,13 @@ export const presets = {
     markets: 9,
     stakerFunding: 50_000n,
     senderFunding: 200_000n,
-    activity: { coldkey: 0.3, staker: 0.2, provider: 0.8, sender: 0.5 },
+    // A round is one block: providers act about every seventh, each on up to 8 jobs at once, senders
+    // post up to 12 jobs at a time, stake moves now and then. Several times the jobs that one job
+    // per transaction gave, in fewer transactions (a devnet spends its time per transaction and per
+    // EVM step, not per event).
+    activity: { coldkey: 0.1, staker: 0.05, provider: 0.15, sender: 0.5 },
     populate: true,
+    batching: { providerSlots: 8, jobsPerPost: 12 },
   },
 } as const satisfies Record<string, SimPreset>;
 

@@ -64,6 +64,11 @@ export interface CreateSimulatorParameters {
   mining?: 'auto' | 'manual';
 }
 
+export interface KindStats {
+  txs: number;
+  events: number;
+}
+
 export interface SimulatorProgress {
   round: number;
   txs: number;
@@ -91,6 +96,8 @@ export interface Simulator {
   readonly events: number;
   /** Epochs the in-process keeper posted. */
   readonly epochs: number;
+  /** Transactions and their logs per action type (the in-process keeper's posts as 'postEpoch'). */
+  readonly stats: Readonly<Record<string, KindStats>>;
   readonly actors: SimActors;
 }
 
@@ -109,8 +116,13 @@ const GAS: Record<Action['type'], bigint> = {
   setWeights: 2_000_000n,
   registerProvider: 300_000n,
   postJob: 400_000n,
+  // Batches: per job (gasOf).
+  postJobs: 300_000n,
   claimJob: 150_000n,
+  claimJobs: 120_000n,
   completeJob: 150_000n,
+  completeJobs: 150_000n,
+  approveJobs: 200_000n,
   setMarketParams: 150_000n,
   setMarketRequirements: 100_000n,
   heartbeat: 150_000n,
@@ -134,6 +146,7 @@ const ORDERED = new Set<Action['type']>([
   'registerNeuron',
   'registerNeurons',
   'postJob',
+  'postJobs',
   'setMarketParams',
   'setMarketRequirements',
   'settleExpiredReviews',
@@ -152,11 +165,15 @@ function sendKind(a: Action): string {
       return 'registry';
     case 'registerProvider':
     case 'claimJob':
+    case 'claimJobs':
     case 'completeJob':
+    case 'completeJobs':
     case 'heartbeat':
       return 'provider';
     case 'postJob':
+    case 'postJobs':
     case 'approveJob':
+    case 'approveJobs':
     case 'rejectJob':
     case 'cancelJob':
       return 'sender';
@@ -170,7 +187,18 @@ function sendKind(a: Action): string {
 }
 
 function gasOf(a: Action): bigint {
-  return a.type === 'registerNeurons' ? 60_000n + GAS.registerNeurons * BigInt(a.hotkeys.length) : GAS[a.type];
+  switch (a.type) {
+    case 'registerNeurons':
+      return 60_000n + GAS.registerNeurons * BigInt(a.hotkeys.length);
+    case 'postJobs':
+    case 'completeJobs':
+      return 60_000n + GAS[a.type] * BigInt(a.jobs.length);
+    case 'claimJobs':
+    case 'approveJobs':
+      return 60_000n + GAS[a.type] * BigInt(a.jobIds.length);
+    default:
+      return GAS[a.type];
+  }
 }
 
 function describe(a: Action): string {
@@ -188,7 +216,8 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
   // batch: the receipts of a round are fetched in one HTTP request.
   // 300 s: with manual mining one evm_mine runs a whole round (or a setup batch of thousands of transactions).
   const client: PublicClient = createPublicClient({
-    transport: http(params.rpcUrl, { batch: { batchSize: 500 }, retryCount: 0, timeout: 300_000 }),
+    // maxResponseBodySize: a block's logs (blockOutcomes) pass viem's 10 MiB default on large rounds.
+    transport: http(params.rpcUrl, { batch: { batchSize: 500 }, retryCount: 0, timeout: 300_000, maxResponseBodySize: false }),
   });
   const actors = buildActors(seed, preset);
   const deployerAccount = privateKeyToAccount(params.deployerKey ?? HARDHAT_ACCOUNT0_KEY);
@@ -229,6 +258,13 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
   let isSetUp = false;
   let events = 0;
   let epochs = 0;
+  const stats: Record<string, KindStats> = {};
+  const count = (kind: string, logs: number) => {
+    const s = stats[kind] ?? { txs: 0, events: 0 };
+    s.txs++;
+    s.events += logs;
+    stats[kind] = s;
+  };
   let computeNetuid = 0;
 
   const encode = (a: Action): { to: Address; data: Hex } => {
@@ -270,8 +306,35 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
           to: market,
           data: encodeFunctionData({ abi: m, functionName: 'postJob', args: [a.marketId, a.specHash, a.workEstimate, a.deadline] }),
         };
+      case 'postJobs':
+        return {
+          to: market,
+          data: encodeFunctionData({
+            abi: m,
+            functionName: 'postJobs',
+            args: [
+              a.jobs.map((j) => j.marketId),
+              a.jobs.map((j) => j.specHash),
+              a.jobs.map((j) => j.workEstimate),
+              a.jobs.map((j) => j.deadline),
+            ],
+          }),
+        };
       case 'claimJob':
         return { to: market, data: encodeFunctionData({ abi: m, functionName: 'claimJob', args: [a.jobId] }) };
+      case 'claimJobs':
+        return { to: market, data: encodeFunctionData({ abi: m, functionName: 'claimJobs', args: [a.jobIds] }) };
+      case 'completeJobs':
+        return {
+          to: market,
+          data: encodeFunctionData({
+            abi: m,
+            functionName: 'completeJobs',
+            args: [a.jobs.map((j) => j.jobId), a.jobs.map((j) => j.resultHash), a.jobs.map((j) => j.workUnits)],
+          }),
+        };
+      case 'approveJobs':
+        return { to: market, data: encodeFunctionData({ abi: m, functionName: 'approveJobs', args: [a.jobIds] }) };
       case 'completeJob':
         return {
           to: market,
@@ -386,29 +449,43 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
         throw new SimulatorError(`sending ${describe(a)} failed: ${(cause as Error).message}`, { cause });
       }
     }
+    let outcomes: TxOutcome[];
     if (manual && actions.length > 0) {
       await sendManual(actions, hashes);
       const sent = performance.now();
       await mine();
-      if (debug) debug(`${actions.length} txs: sent in ${(sent - t0).toFixed(0)} ms, mined in ${(performance.now() - sent).toFixed(0)} ms`);
+      const mined = performance.now();
+      outcomes = await blockOutcomes(client, hashes, receiptTimeoutMs);
+      if (debug) {
+        debug(
+          `${actions.length} txs: sent in ${(sent - t0).toFixed(0)} ms, mined in ${(mined - sent).toFixed(0)} ms, ` +
+            `logs read in ${(performance.now() - mined).toFixed(0)} ms`,
+        );
+      }
+    } else {
+      outcomes = await waitForReceipts(client, hashes, receiptTimeoutMs);
+      if (debug) debug(`receipts after ${(performance.now() - t0).toFixed(0)} ms`);
     }
-    const receipts = await waitForReceipts(client, hashes, receiptTimeoutMs);
-    if (debug) debug(`receipts after ${(performance.now() - t0).toFixed(0)} ms`);
-    for (const r of receipts) events += r.logs.length;
-    receipts.forEach((receipt, i) => {
+    outcomes.forEach((receipt, i) => {
       const a = actions[i]!;
+      events += receipt.logs.length;
+      count(a.type, receipt.logs.length);
       if (receipt.status !== 'success') {
         throw new SimulatorError(
           `model and chain disagree: ${describe(a)} reverted in tx ${receipt.transactionHash} (block ${receipt.blockNumber})`,
         );
       }
-      if (a.type === 'postJob') {
-        const [posted] = parseEventLogs({ abi: artifacts.ComputeMarket.abi, eventName: 'JobPosted', logs: receipt.logs });
-        if (posted?.args.jobId !== a.jobId || posted.args.payment !== a.payment) {
-          throw new SimulatorError(
-            `model and chain disagree on job ${a.jobId}: chain posted id ${posted?.args.jobId} with payment ${posted?.args.payment} (tx ${receipt.transactionHash})`,
-          );
-        }
+      if (a.type === 'postJob' || a.type === 'postJobs') {
+        const planned = a.type === 'postJob' ? [a] : a.jobs;
+        const posted = parseEventLogs({ abi: artifacts.ComputeMarket.abi, eventName: 'JobPosted', logs: receipt.logs });
+        planned.forEach((j, k) => {
+          const p = posted[k];
+          if (p?.args.jobId !== j.jobId || p.args.payment !== j.payment) {
+            throw new SimulatorError(
+              `model and chain disagree on job ${j.jobId}: chain posted id ${p?.args.jobId} with payment ${p?.args.payment} (tx ${receipt.transactionHash})`,
+            );
+          }
+        });
       }
     });
   };
@@ -530,6 +607,7 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
         for (const p of await keeper.tick()) {
           creditEpoch(model, p.netuid, p.built.emission, p.built.ownerCut);
           events += p.events;
+          count('postEpoch', p.events);
           epochs++;
         }
       } catch (cause) {
@@ -597,6 +675,9 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
     get epochs() {
       return epochs;
     },
+    get stats() {
+      return stats;
+    },
     actors,
   };
 }
@@ -629,6 +710,43 @@ interface Receipt {
     blockHash: Hex | null;
     removed: boolean;
   }[];
+}
+
+/** What execute() checks of a mined transaction. */
+type TxOutcome = Pick<Receipt, 'status' | 'transactionHash' | 'blockNumber' | 'logs'>;
+
+/**
+ * Manual mining: the outcomes of a block's transactions from one eth_getLogs of the block (a
+ * transaction with logs succeeded: a revert leaves none), and receipts only for those without
+ * logs. A round of thousands of transactions would otherwise cost a receipt request each, which
+ * takes the node about as long as mining them.
+ */
+async function blockOutcomes(client: PublicClient, hashes: Hex[], timeoutMs: number): Promise<TxOutcome[]> {
+  const block = await client.getBlock({ blockTag: 'latest' });
+  const inBlock = new Set(block.transactions);
+  const logs = await client.getLogs({ blockHash: block.hash! });
+  const byTx = new Map<Hex, TxOutcome['logs']>();
+  for (const log of logs) {
+    const list = byTx.get(log.transactionHash!);
+    if (list) list.push(log as TxOutcome['logs'][number]);
+    else byTx.set(log.transactionHash!, [log as TxOutcome['logs'][number]]);
+  }
+  const out: (TxOutcome | undefined)[] = hashes.map((h) => {
+    const l = byTx.get(h);
+    return l && inBlock.has(h) ? { status: 'success', transactionHash: h, blockNumber: block.number!, logs: l } : undefined;
+  });
+  const rest = hashes.map((h, i) => [h, i] as const).filter(([, i]) => !out[i]);
+  if (rest.length > 0) {
+    const receipts = await waitForReceipts(
+      client,
+      rest.map(([h]) => h),
+      timeoutMs,
+    );
+    rest.forEach(([, i], k) => {
+      out[i] = receipts[k];
+    });
+  }
+  return out as TxOutcome[];
 }
 
 async function waitForReceipts(client: PublicClient, hashes: Hex[], timeoutMs: number): Promise<Receipt[]> {
