@@ -83,6 +83,10 @@ export async function generateHistory(p: HistoryParameters): Promise<History> {
       bar.update(sim.events, `round ${rounds}, ${sim.epochs} epochs`);
     }
     bar.finish(`round ${rounds}, ${sim.epochs} epochs`);
+    // Where the events came from, and at how many per transaction (the cost of a history is per
+    // transaction and per EVM step).
+    const kinds = Object.entries(sim.stats).sort((a, b) => b[1].events - a[1].events);
+    console.log(`history: events by kind: ${kinds.map(([k, s]) => `${k} ${s.events} (${(s.events / s.txs).toFixed(1)}/tx)`).join(', ')}`);
     // Back to automine: the freshness phase sends single transactions and expects them mined.
     await rpc(url, 'evm_setAutomine', [true]);
     const head = await blockNumber(url);
