@@ -134,19 +134,22 @@ contract EpochLedger is IEpochLedger, AccessControl {
     function _checkNeurons(uint16 netuid, uint64 epochBlock, uint256 n, uint256[] memory payees) private pure {
         uint256 total = payees.length;
         if (n > total) revert NeuronCountMismatch(netuid, n, total);
-        unchecked {
-            for (uint256 uid = 0; uid < total; uid++) {
-                uint256 registeredAt;
-                assembly ("memory-safe") {
-                    registeredAt := and(shr(160, mload(add(payees, shl(5, add(uid, 1))))), 0xffffffffffffffff)
-                }
-                if (uid < n) {
-                    if (registeredAt > epochBlock) revert NeuronRegisteredAfterEpoch(netuid, uint16(uid), uint64(registeredAt));
-                } else if (registeredAt <= epochBlock) {
-                    revert NeuronCountMismatch(netuid, n, total);
+        // The first uid that breaks the rule (total if none), and its registration block.
+        uint256 bad = total;
+        uint256 registeredAt;
+        assembly ("memory-safe") {
+            for { let uid := 0 } lt(uid, total) { uid := add(uid, 1) } {
+                let r := and(shr(160, mload(add(payees, shl(5, add(uid, 1))))), 0xffffffffffffffff)
+                // Below n: registered by epochBlock; from n on: after it.
+                if iszero(eq(lt(uid, n), iszero(gt(r, epochBlock)))) {
+                    bad := uid
+                    registeredAt := r
+                    break
                 }
             }
         }
+        if (bad < n) revert NeuronRegisteredAfterEpoch(netuid, uint16(bad), uint64(registeredAt));
+        if (bad < total) revert NeuronCountMismatch(netuid, n, total);
     }
 
     /// Per uid: floor(minersPool * I_i / sum I) + floor(validatorsPool * D_i / sum D) (chain/yuma
@@ -163,34 +166,38 @@ contract EpochLedger is IEpochLedger, AccessControl {
         pure
         returns (uint256[] memory paid, uint256 ownerCut, uint256 maxPaid)
     {
+        uint256 n = neurons.length;
         uint256 sumI;
         uint256 sumD;
-        unchecked {
-            // At most 256 u16 values each: no overflow.
-            for (uint256 uid = 0; uid < neurons.length; uid++) {
-                uint256 w = neurons[uid];
-                if (w >> 113 != 0) revert InvalidNeuronWord(uint16(uid));
-                sumI += (w >> 32) & 0xffff;
-                sumD += (w >> 48) & 0xffff;
+        uint256 bad = n;
+        // At most 256 u16 values each: the sums cannot overflow.
+        assembly ("memory-safe") {
+            let off := neurons.offset
+            for { let uid := 0 } lt(uid, n) { uid := add(uid, 1) } {
+                let w := calldataload(add(off, shl(5, uid)))
+                if shr(113, w) {
+                    bad := uid
+                    break
+                }
+                sumI := add(sumI, and(shr(32, w), 0xffff))
+                sumD := add(sumD, and(shr(48, w), 0xffff))
             }
         }
+        if (bad < n) revert InvalidNeuronWord(uint16(bad));
         uint256 minersPool = (emission * MINERS_PERCENT) / 100;
         uint256 validatorsPool = (emission * VALIDATORS_PERCENT) / 100;
-        paid = new uint256[](neurons.length);
+        paid = new uint256[](n);
         ownerCut = emission;
-        unchecked {
-            // pool * u16 stays far below 2^256; the divisions are by non-zero sums; the shares sum
-            // to at most the two pools, so the owner's cut cannot go below zero.
-            for (uint256 uid = 0; uid < neurons.length; uid++) {
-                uint256 w = neurons[uid];
-                uint256 e;
-                if (sumI > 0) e = (minersPool * ((w >> 32) & 0xffff)) / sumI;
-                if (sumD > 0) e += (validatorsPool * ((w >> 48) & 0xffff)) / sumD;
-                assembly ("memory-safe") {
-                    mstore(add(paid, shl(5, add(uid, 1))), e)
-                }
-                ownerCut -= e;
-                if (e > maxPaid) maxPaid = e;
+        // pool * u16 stays far below 2^256; a division by a zero sum gives 0 in the EVM (and such a
+        // pool pays nobody); the shares sum to at most the two pools, so the owner's cut stays >= 0.
+        assembly ("memory-safe") {
+            let off := neurons.offset
+            for { let uid := 0 } lt(uid, n) { uid := add(uid, 1) } {
+                let w := calldataload(add(off, shl(5, uid)))
+                let e := add(div(mul(minersPool, and(shr(32, w), 0xffff)), sumI), div(mul(validatorsPool, and(shr(48, w), 0xffff)), sumD))
+                mstore(add(paid, shl(5, add(uid, 1))), e)
+                ownerCut := sub(ownerCut, e)
+                if gt(e, maxPaid) { maxPaid := e }
             }
         }
     }
@@ -228,47 +235,40 @@ contract EpochLedger is IEpochLedger, AccessControl {
     /// max-upscaled to u16 (round half up), the lowest one being replaced first when the subnet is full.
     function _record(uint16 netuid, uint64 epoch, uint256[] calldata neurons, uint256[] memory paid, uint256 maxPaid) private {
         uint256 bits;
-        uint256 word;
-        uint256[16] storage stored = _pruningWords[netuid];
-        unchecked {
-            uint256 n = paid.length;
-            for (uint256 uid = 0; uid < n; uid++) {
-                uint256 w = neurons[uid];
-                uint256 e;
-                assembly ("memory-safe") {
-                    e := mload(add(paid, shl(5, add(uid, 1))))
+        uint256[16] memory words;
+        bytes32 sig = NeuronEpoch.selector;
+        // One pass: per uid a hand-encoded NeuronEpoch(netuid, epoch, uid, the seven u16 outputs,
+        // emission, permit), its permit bit and its pruning score (e <= emission: e * 131070 cannot
+        // overflow; with maxPaid 0 every score is 0).
+        assembly ("memory-safe") {
+            let n := mload(paid)
+            let off := neurons.offset
+            let ptr := mload(0x40)
+            let twice := shl(1, maxPaid)
+            for { let uid := 0 } lt(uid, n) { uid := add(uid, 1) } {
+                let w := calldataload(add(off, shl(5, uid)))
+                let e := mload(add(paid, shl(5, add(uid, 1))))
+                let permit := and(shr(112, w), 1)
+                bits := or(bits, shl(uid, permit))
+                if maxPaid {
+                    let slot := add(words, shl(5, shr(4, uid)))
+                    mstore(slot, or(mload(slot), shl(shl(4, and(uid, 15)), div(add(mul(e, 131070), maxPaid), twice))))
                 }
-                bits |= ((w >> 112) & 1) << uid;
-                // e <= emission: e * 131070 cannot overflow.
-                if (maxPaid > 0) word |= ((e * 131070 + maxPaid) / (2 * maxPaid)) << ((uid & 15) << 4);
-                if (uid & 15 == 15 || uid + 1 == n) {
-                    if (stored[uid >> 4] != word) stored[uid >> 4] = word;
-                    word = 0;
-                }
-                _emitNeuronEpoch(netuid, epoch, uid, w, e);
+                mstore(ptr, and(w, 0xffff))
+                mstore(add(ptr, 0x20), and(shr(16, w), 0xffff))
+                mstore(add(ptr, 0x40), and(shr(32, w), 0xffff))
+                mstore(add(ptr, 0x60), and(shr(48, w), 0xffff))
+                mstore(add(ptr, 0x80), and(shr(64, w), 0xffff))
+                mstore(add(ptr, 0xa0), and(shr(80, w), 0xffff))
+                mstore(add(ptr, 0xc0), and(shr(96, w), 0xffff))
+                mstore(add(ptr, 0xe0), e)
+                mstore(add(ptr, 0x100), permit)
+                log4(ptr, 0x120, sig, netuid, epoch, uid)
             }
-            // Words past the last uid.
-            for (uint256 i = (n + 15) >> 4; i < 16; i++) if (stored[i] != 0) stored[i] = 0;
         }
         _permitBits[netuid] = bits;
-    }
-
-    /// emit NeuronEpoch(netuid, epoch, uid, the seven u16 outputs of `w`, e, permit), encoded by hand.
-    function _emitNeuronEpoch(uint16 netuid, uint64 epoch, uint256 uid, uint256 w, uint256 e) private {
-        bytes32 sig = NeuronEpoch.selector;
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            mstore(ptr, and(w, 0xffff))
-            mstore(add(ptr, 0x20), and(shr(16, w), 0xffff))
-            mstore(add(ptr, 0x40), and(shr(32, w), 0xffff))
-            mstore(add(ptr, 0x60), and(shr(48, w), 0xffff))
-            mstore(add(ptr, 0x80), and(shr(64, w), 0xffff))
-            mstore(add(ptr, 0xa0), and(shr(80, w), 0xffff))
-            mstore(add(ptr, 0xc0), and(shr(96, w), 0xffff))
-            mstore(add(ptr, 0xe0), e)
-            mstore(add(ptr, 0x100), and(shr(112, w), 1))
-            log4(ptr, 0x120, sig, netuid, epoch, uid)
-        }
+        uint256[16] storage stored = _pruningWords[netuid];
+        for (uint256 i = 0; i < 16; i++) if (stored[i] != words[i]) stored[i] = words[i];
     }
 
     // ---- views ----
