@@ -161,8 +161,17 @@ export function planProviderTurn(
  * A sender's review or cancellation, if it has one to make; false leaves its turn to posting.
  * With `batch`, a diligent sender approves all its good results in one transaction.
  */
-export function planSenderReview(m: SimModel, seed: number, rng: Rng, sender: Address, emit: Emit, batch = false): boolean {
-  const mine = m.jobs.filter((j) => j.sender === sender && (j.state === JobState.Completed || j.state === JobState.Posted));
+export function planSenderReview(
+  m: SimModel,
+  seed: number,
+  rng: Rng,
+  sender: Address,
+  emit: Emit,
+  batch = false,
+  /** The sender's jobs in id order, a superset of its Completed and Posted ones (all jobs by default). */
+  candidates?: readonly JobModel[],
+): boolean {
+  const mine = (candidates ?? m.jobs).filter((j) => j.sender === sender && (j.state === JobState.Completed || j.state === JobState.Posted));
   if (isDiligent(seed, sender)) {
     if (batch) {
       const good = mine.filter((j) => j.state === JobState.Completed && j.resultGood).map((j) => j.id);

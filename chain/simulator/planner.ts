@@ -6,7 +6,18 @@
 import { type Address, type Hex, keccak256, toHex } from 'viem';
 import type { Actor, SimActors } from './actors';
 import { advanceClock, planKeeper, planMarketSetup, planProviderTurn, planSenderReview } from './market-planner';
-import { type Action, applyAction, balanceOf, JobKind, type JobSpec, JobState, quotePayment, type SimModel, TOKEN } from './model';
+import {
+  type Action,
+  applyAction,
+  balanceOf,
+  JobKind,
+  type JobModel,
+  type JobSpec,
+  JobState,
+  quotePayment,
+  type SimModel,
+  TOKEN,
+} from './model';
 import type { SimPreset } from './presets';
 import type { Rng } from './prng';
 
@@ -170,9 +181,19 @@ export function planRound(m: SimModel, ctx: PlanContext, rng: Rng): Action[] {
     }
   }
 
+  // Each sender's reviewable jobs, in id order, from one pass over the jobs (not one per sender: a
+  // long history holds hundreds of thousands). Exact: a sender's turn only changes its own jobs.
+  const bySender = new Map<Address, JobModel[]>();
+  for (const j of m.jobs) {
+    if (j.state !== JobState.Completed && j.state !== JobState.Posted) continue;
+    const list = bySender.get(j.sender);
+    if (list) list.push(j);
+    else bySender.set(j.sender, [j]);
+  }
   for (const s of actors.senders) {
     if (!rng.chance(preset.activity.sender) || m.markets.length === 0) continue;
-    if (planSenderReview(m, seed, rng, s.address, (a) => push(m, out, a), !!preset.batching)) continue;
+    const review = (a: Action) => push(m, out, a);
+    if (planSenderReview(m, seed, rng, s.address, review, !!preset.batching, bySender.get(s.address) ?? [])) continue;
     // One job, or with batching 1..jobsPerPost of them in one postJobs.
     const count = preset.batching && preset.batching.jobsPerPost > 1 ? rng.range(1, preset.batching.jobsPerPost) : 1;
     const jobs: JobSpec[] = [];

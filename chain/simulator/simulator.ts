@@ -538,7 +538,14 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
       await client.request({ method: 'evm_setAutomine' as 'eth_chainId', params: [false] as never });
     }
     await syncClock(0);
-    const batches = plan(() => planSetup(model, ctx));
+    // Setup's first batch alternates mints (from the deployer) and approvals (from each actor): runs
+    // of one transaction each, sent one round trip at a time. Neither depends on the other, so the
+    // mints go first and the approvals after them, each as one batch.
+    const batches = plan(() => planSetup(model, ctx)).map((b) => [
+      ...b.filter((a) => a.type !== 'mint' && a.type !== 'approve'),
+      ...b.filter((a) => a.type === 'mint'),
+      ...b.filter((a) => a.type === 'approve'),
+    ]);
     if (preset.populate) {
       const populate = createRng(deriveSeed(seed, 'populate'));
       // After the subnets exist (the last setup batch registers them).
@@ -591,7 +598,9 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
 
   const round = async (): Promise<{ txs: number }> => {
     if (!isSetUp) throw new SimulatorError('call setup() before round()');
+    const r0 = performance.now();
     const views = await readWeightViews();
+    const r1 = performance.now();
     const modelRows = new Map<number, { uids: number[]; values: number[] }>();
     const computeView = views.find((v) => v.netuid === computeNetuid && v.epochBlock > 0);
     // Only when an honest validator there may set weights this round: a scoring reads every provider's history.
@@ -600,8 +609,11 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
       if (row) modelRows.set(computeNetuid, row);
     }
     await syncClock(model.round + 1);
+    const r2 = performance.now();
     const actions = plan(() => [...planRound(model, ctx, rng), ...planWeights(ctx, views, weightsRng, weightsMemory, modelRows)]);
+    const r3 = performance.now();
     await execute(actions);
+    const r4 = performance.now();
     if (keeper) {
       try {
         for (const p of await keeper.tick()) {
@@ -613,6 +625,13 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
       } catch (cause) {
         throw new SimulatorError(`the in-process keeper failed: ${(cause as Error).message}`, { cause });
       }
+    }
+    if (debug) {
+      const ms = (a: number, b: number) => (b - a).toFixed(0);
+      debug(
+        `round ${model.round}: views ${ms(r0, r1)} ms, clock ${ms(r1, r2)} ms, plan ${ms(r2, r3)} ms, ` +
+          `execute ${ms(r3, r4)} ms, keeper ${ms(r4, performance.now())} ms`,
+      );
     }
     return { txs: actions.length };
   };
