@@ -33,10 +33,9 @@ interface TablePlan {
   mergeSql: string;
   /**
    * The change log of a hot block's upsert, from the staging table and the rows it will overwrite:
-   * exactly what typeorm-store's ChangeTracker.trackUpsert records ($1 block height, $2 first index,
-   * $3 the change log table).
+   * exactly what typeorm-store's ChangeTracker.trackUpsert records.
    */
-  upsertLogSql: (changeLog: string) => string;
+  upsertLogSql: (changeLog: string, blockHeight: string, firstIndex: string) => string;
 }
 
 const NULL = '\\N';
@@ -157,9 +156,9 @@ function planFor(em: EntityManager, cls: EntityClass): TablePlan {
     mergeSql:
       `INSERT INTO ${q(meta.tableName)} (${columnList}) SELECT ${columnList} FROM ${q(staging)} ` +
       `ON CONFLICT ("id") DO ${updates.length ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`,
-    upsertLogSql: (changeLog) =>
+    upsertLogSql: (changeLog, blockHeight, firstIndex) =>
       `INSERT INTO ${changeLog} (block_height, index, change) ` +
-      `SELECT $1::int4, $2::int4 + (row_number() OVER ())::int4 - 1, CASE WHEN t."id" IS NULL ` +
+      `SELECT ${blockHeight}::int4, ${firstIndex}::int4 + (row_number() OVER ())::int4 - 1, CASE WHEN t."id" IS NULL ` +
       `THEN jsonb_build_object('kind', 'insert', 'table', ${tableLit}, 'id', s."id") ` +
       `ELSE jsonb_build_object('kind', 'update', 'table', ${tableLit}, 'id', s."id", 'fields', ${fields}) END ` +
       `FROM ${q(staging)} s LEFT JOIN ${q(meta.tableName)} t ON t."id" = s."id"`,
@@ -259,13 +258,19 @@ export async function copyUpsert(em: EntityManager, cls: EntityClass, rows: read
     have.add(plan.staging);
   }
   await copyRows(client, plan.staging, plan, rows);
+  // One round trip for the rest (simple query protocol: the numbers are written into the text). The
+  // staging rows go at the end: one transaction can hold several batches (typeorm-store's transactHot2
+  // writes a finalized prefix and then each hot block in one). A failed transaction takes them too.
+  let sql = '';
   if (hot) {
     const first = hot.index;
     hot.index += rows.length;
-    await client.query(plan.upsertLogSql(`${hot.statusSchema}.hot_change_log`), [hot.blockHeight, first]);
+    sql += `${plan.upsertLogSql(`${hot.statusSchema}.hot_change_log`, int(hot.blockHeight), int(first))}; `;
   }
-  await client.query(plan.mergeSql);
-  // The staging rows go now: one transaction can hold several batches (typeorm-store's transactHot2
-  // writes a finalized prefix and then each hot block in one). A failed transaction takes them too.
-  await client.query(`DELETE FROM ${plan.staging}`);
+  await client.query(`${sql}${plan.mergeSql}; DELETE FROM ${plan.staging}`);
+}
+
+function int(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`not an integer: ${n}`);
+  return String(n);
 }
