@@ -3,6 +3,7 @@
 // indexer refuses) instead of mixing two chains.
 import { Client } from 'pg';
 import { hasPendingMigrations, migrate } from '../schema';
+import { ChainChangedError } from './errors';
 import { type ChainIdentity, fetchBlockHash } from './rpc';
 
 export interface IndexedChain extends ChainIdentity {
@@ -20,9 +21,7 @@ export type ResetCause = 'reorg' | 'chain' | 'schema';
 
 type Difference = { reason: string; cause: 'reorg' | 'chain' };
 
-export class ChainChangedError extends Error {
-  override name = 'ChainChangedError';
-}
+export { ChainChangedError };
 
 const STATE_SCHEMA = 'squid_processor';
 

@@ -12,6 +12,11 @@ const schema = z.object({
   INDEXER_FINALITY: z.coerce.number().int().min(1).max(10_000).default(10),
   INDEXER_HEAD_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(250),
   INDEXER_RPC_RATE_LIMIT: z.coerce.number().int().min(1).default(1000),
+  /**
+   * RPC requests in flight at once while backfilling (each fetches 10 blocks). A Hardhat node answers
+   * one at a time, so more only hold more fetched blocks in memory ahead of the processing.
+   */
+  INDEXER_RPC_CAPACITY: z.coerce.number().int().min(1).max(100).default(2),
   /** What to do when the chain behind RPC_URL is not the one the database holds. */
   INDEXER_ON_CHAIN_CHANGE: z.enum(['reset', 'refuse']).default('reset'),
   /** Prometheus metrics at http://127.0.0.1:PORT/metrics; 0 turns them off. */
@@ -29,6 +34,7 @@ export interface IndexerConfig {
   finality: number;
   headPollMs: number;
   rpcRateLimit: number;
+  rpcCapacity: number;
   onChainChange: 'reset' | 'refuse';
   metricsPort: number;
   progressMs: number;
@@ -55,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IndexerConfig 
     finality: e.INDEXER_FINALITY,
     headPollMs: e.INDEXER_HEAD_POLL_MS,
     rpcRateLimit: e.INDEXER_RPC_RATE_LIMIT,
+    rpcCapacity: e.INDEXER_RPC_CAPACITY,
     onChainChange: e.INDEXER_ON_CHAIN_CHANGE,
     metricsPort: e.INDEXER_METRICS_PORT,
     progressMs: e.INDEXER_PROGRESS_MS,

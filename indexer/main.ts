@@ -2,12 +2,16 @@
 // refusing, when the chain changed), then runs the processor in a worker process (worker.ts) and
 // supervises it: a reorg deeper than the finality window, which Subsquid's processor cannot undo,
 // is detected here and the index is rebuilt; any other failure restarts the worker with backoff.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import path from 'node:path';
-import { readDeployment } from '../chain';
-import { ChainChangedError, type IndexedChain, prepareDatabase, type ResetCause } from './chain-guard';
+// The deployment module alone: the chain package's index brings viem and the simulator, tens of MB
+// this long-lived process does not need (nor TypeORM: migrations run in prepare.ts's own process).
+import { readDeployment } from '../chain/deployment';
+import type { GuardOutcome, IndexedChain, ResetCause } from './chain-guard';
 import { ConfigError, type IndexerConfig, loadConfig, workerEnv } from './config';
+import { ChainChangedError } from './errors';
 import { createIndexerMetrics, type IndexerMetrics, type WorkerMessage } from './metrics';
+import type { PrepareAnswer, PrepareRequest } from './prepare';
 import { buildProgressLine, type ProgressSample } from './progress';
 import { fetchChainIdentity, RpcBadAnswerError, RpcUnavailableError, rpcCall } from './rpc';
 
@@ -22,12 +26,17 @@ const HEALTHY_MS = 60_000;
 let worker: ChildProcess | undefined;
 let stopping = false;
 
-/**
- * Runs the worker until it exits. Its fatal error lines are held back and returned: whether they are
- * news depends on what the database says next (a deep reorg gets one line of ours instead).
- */
-function runWorker(cfg: IndexerConfig, metrics: IndexerMetrics, progress: Progress): Promise<{ code: number | null; fatal: string[] }> {
-  return new Promise((resolve) => {
+interface RunningWorker {
+  /** Lets the worker start indexing (it loads its modules meanwhile, and waits for this). */
+  start(): void;
+  /** Resolves when it exits, with its fatal error lines held back: whether they are news depends on
+   * what the database says next (a deep reorg gets one line of ours instead). */
+  exited: Promise<{ code: number | null; fatal: string[] }>;
+}
+
+/** Spawns the worker; it indexes once start() is called (after the database is prepared). */
+function startWorker(cfg: IndexerConfig, metrics: IndexerMetrics, progress: Progress): RunningWorker {
+  const exited = new Promise<{ code: number | null; fatal: string[] }>((resolve) => {
     // The IPC channel carries batch reports, and lets the worker notice when we die (even by SIGKILL):
     // one writer at a time.
     // --expose-gc: the worker collects its garbage after each large backfill batch (worker.ts).
@@ -53,6 +62,13 @@ function runWorker(cfg: IndexerConfig, metrics: IndexerMetrics, progress: Progre
       resolve({ code, fatal });
     });
   });
+  const child = worker as ChildProcess;
+  return {
+    start: () => {
+      if (child.connected) child.send({ type: 'start' });
+    },
+    exited,
+  };
 }
 
 function lines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
@@ -108,9 +124,28 @@ function createProgress(cfg: IndexerConfig, from: number, metrics: IndexerMetric
 }
 type Progress = ReturnType<typeof createProgress>;
 
+/** chain-guard's prepareDatabase, run in its own short-lived process (prepare.ts). */
+function prepareDatabase(cfg: IndexerConfig, current: IndexedChain): Promise<GuardOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, 'prepare.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let answer: PrepareAnswer | undefined;
+    child.once('message', (a: PrepareAnswer) => {
+      answer = a;
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (!answer) reject(new Error(`the database preparation stopped (code ${code})`));
+      else if (answer.ok) resolve(answer.outcome);
+      else reject(answer.chainChanged ? new ChainChangedError(answer.message) : new Error(answer.message));
+    });
+    const req: PrepareRequest = { databaseUrl: cfg.databaseUrl, rpcUrl: cfg.rpcUrl, current, onChainChange: cfg.onChainChange };
+    child.send(req);
+  });
+}
+
 /** Makes the database ready for this chain; says why when it had to be emptied. */
 async function prepare(cfg: IndexerConfig, current: IndexedChain, after: 'start' | 'failure'): Promise<ResetCause | undefined> {
-  const outcome = await prepareDatabase(cfg.databaseUrl, cfg.rpcUrl, current, cfg.onChainChange);
+  const outcome = await prepareDatabase(cfg, current);
   if (outcome.action === 'reset') {
     log(
       outcome.cause === 'reorg'
@@ -159,12 +194,24 @@ async function main(): Promise<void> {
   }
   const progress = createProgress(cfg, current.startBlock, metrics);
 
-  await prepare(cfg, current, 'start');
+  let prepared = false;
   let backoffMs = 1000;
   for (;;) {
     const started = Date.now();
     progress.restart();
-    const { code, fatal } = await runWorker(cfg, metrics, progress);
+    // The worker loads its modules (about a second) while the database is prepared.
+    const w = startWorker(cfg, metrics, progress);
+    if (!prepared) {
+      try {
+        await prepare(cfg, current, 'start');
+      } catch (err) {
+        worker?.kill('SIGKILL');
+        throw err;
+      }
+      prepared = true;
+    }
+    w.start();
+    const { code, fatal } = await w.exited;
     if (stopping || code === 0) process.exit(0);
     if (Date.now() - started > HEALTHY_MS) backoffMs = 1000;
     // The database tells whether the chain moved under the index (a deep reorg, a new chain);

@@ -16,6 +16,8 @@ export const FIELDS = {
 export function createProcessor(opts: {
   rpcUrl: string;
   rateLimit: number;
+  /** RPC requests in flight at once (Subsquid's backfill uses at most 5). */
+  capacity: number;
   finality: number;
   headPollMs: number;
   fromBlock: number;
@@ -23,7 +25,7 @@ export function createProcessor(opts: {
   batchLogs: number;
 }) {
   const p = new EvmBatchProcessor()
-    .setRpcEndpoint({ url: opts.rpcUrl, rateLimit: opts.rateLimit, requestTimeout: 10_000 })
+    .setRpcEndpoint({ url: opts.rpcUrl, rateLimit: opts.rateLimit, capacity: opts.capacity, requestTimeout: 10_000 })
     .setFinalityConfirmation(opts.finality)
     .setRpcDataIngestionSettings({ headPollInterval: opts.headPollMs })
     .setBlockRange({ from: opts.fromBlock })
@@ -60,14 +62,40 @@ function mergeFinalizedBatches(p: EvmBatchProcessor, max: { logs: number; blocks
   };
 }
 
+const NOT_READY = Symbol('not ready');
+/** Resolves after the pending I/O callbacks: whatever the ingest has already fetched is in by then. */
+const afterPendingIo = () => new Promise<typeof NOT_READY>((r) => setImmediate(() => r(NOT_READY)));
+
+/**
+ * Merges the ingest's batches up to `max` logs or blocks. A batch of at least `max.logs / 6` logs is
+ * also handed over as soon as the ingest has nothing more fetched yet: the processing then never
+ * waits on the RPC node (a Hardhat node serves some 20k logs/s) while it holds work, as it would for
+ * the whole first batch; when the processing is the slower side, the fetched batches pile up and
+ * the merged ones reach `max`.
+ */
 export async function* mergeBatches<B extends { logs: unknown[] }>(
   src: AsyncIterable<BatchOf<B>>,
   max: { logs: number; blocks: number },
 ): AsyncIterable<BatchOf<B>> {
+  const it = src[Symbol.asyncIterator]();
+  const minLogs = Math.ceil(max.logs / 6);
   let blocks: B[] = [];
   let logs = 0;
   let isHead = false;
-  for await (const b of src) {
+  let next = it.next();
+  for (;;) {
+    // Pending while the merged batch is handed over: its failure is seen at the next await.
+    next.catch(() => {});
+    const r = logs >= minLogs ? await Promise.race([next, afterPendingIo()]) : await next;
+    if (r === NOT_READY) {
+      yield { blocks, isHead };
+      blocks = [];
+      logs = 0;
+      continue;
+    }
+    if (r.done) break;
+    next = it.next();
+    const b = r.value;
     for (const block of b.blocks) {
       blocks.push(block);
       logs += block.logs.length;

@@ -15,6 +15,7 @@ const contracts = deployment.contracts;
 const processor = createProcessor({
   rpcUrl: cfg.rpcUrl,
   rateLimit: cfg.rpcRateLimit,
+  capacity: cfg.rpcCapacity,
   finality: cfg.finality,
   headPollMs: cfg.headPollMs,
   fromBlock: deployment.startBlock,
@@ -41,4 +42,8 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => proces
 // The supervisor is gone (even by SIGKILL): stop, so that a restarted one never races a stray writer.
 process.on('disconnect', () => process.exit(0));
 // projectDir: where Subsquid looks for lib/model (see schema/lib/model).
-processor.run(new TypeormDatabase({ supportHotBlocks: true, projectDir: path.join(__dirname, '..', 'schema') }), handler);
+const run = () => processor.run(new TypeormDatabase({ supportHotBlocks: true, projectDir: path.join(__dirname, '..', 'schema') }), handler);
+// The supervisor spawns this process while it prepares the database (migrations, a reset), and says
+// when to start; run without a supervisor, it starts at once.
+if (process.send) process.once('message', (m: { type?: string }) => m?.type === 'start' && run());
+else run();
