@@ -4,20 +4,23 @@
 // Indexes one devnet history of at least N events once (bench/index/history.ts and our real indexer
 // process, as the index benchmark does), then serves that database with our gateway and with
 // Subsquid's GraphQL server (bench/subsquid), and loads both with autocannon at the same concurrency
-// on the same five queries (bench/gateway/queries.ts), next to the bound: each query's SQL straight
-// through `pg` at that concurrency. Prints requests/s, p50/p99 and the ratios; writes
-// bench/results/gateway.json. With --db-dir the indexed database is kept there and reused by the
-// next run (index once, measure many times); with --database-url an already indexed database is
-// measured (nothing generated, indexed or migrated). --only picks queries by number. Not part of `npm test`.
+// on the same five queries (bench/gateway/queries.ts), next to the bound (sqlRps): the statement our
+// gateway itself runs for each request (its compiler, gateway/index.ts compileQuery, with the same
+// parameters in the same order) straight through `pg` at that concurrency. Prints requests/s,
+// p50/p99 and the ratios; writes bench/results/gateway.json. With --db-dir the indexed database is
+// kept there and reused by the next run (index once, measure many times); with --database-url an
+// already indexed database is measured (nothing generated, indexed or migrated). --only picks
+// queries by number. Not part of `npm test`.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
+import { buildGatewaySchema } from '../gateway';
 import { migrate, PROJECT_ROOT } from '../schema';
 import { startEmbeddedPostgres } from '../scripts/postgres';
 import { type LoadResult, loadGraphql, loadSql, postGraphql } from './gateway/load';
-import { type BenchQuery, QUERIES, sampleParameters, unwrapItems } from './gateway/queries';
+import { type BenchQuery, gatewayStatements, QUERIES, sampleParameters, unwrapItems } from './gateway/queries';
 import { ensureSubsquidInstalled, POOL_SIZE, startOurs, startSubsquid } from './gateway/servers';
 import { rowCounts } from './index/copy';
 import { generateHistory } from './index/history';
@@ -126,7 +129,8 @@ async function measure(url: string, events: number | null, o: MeasureOptions): P
         .join(', ')}`,
     );
     const samples = await sampleParameters(db);
-    await db.end();
+    // The bound runs what our gateway runs: its statement for each request, from its own compiler.
+    const statement = gatewayStatements(await buildGatewaySchema());
 
     console.log(`servers: starting our gateway and Subsquid's server (pool of ${POOL_SIZE} connections each)`);
     const ours = await startOurs(PROJECT_ROOT, url);
@@ -144,7 +148,14 @@ async function measure(url: string, events: number | null, o: MeasureOptions): P
       const y = JSON.stringify(unwrapItems(Object.values(b.data)[0]));
       if (x !== y) console.log(`check: "${q.name}": the answers differ\n  ours: ${x.slice(0, 300)}\n  peer: ${y.slice(0, 300)}`);
       else console.log(`check: "${q.name}": same answer from both (${x.length.toLocaleString('en-US')} bytes)`);
+      // The bound's statement gives our gateway's answer, or it measures something else.
+      const s = statement(q.ours(p));
+      const row = (await db.query({ text: s.text, values: s.values })).rows[0] as { data: unknown } | undefined;
+      if (JSON.stringify(row?.data) !== JSON.stringify(a.data)) {
+        throw new Error(`the bound's statement for "${q.name}" does not give our gateway's answer:\n${s.text}`);
+      }
     }
+    await db.end();
 
     type Target = 'ours' | 'peer' | 'sql';
     const runs = new Map<string, LoadResult[]>();
@@ -159,7 +170,7 @@ async function measure(url: string, events: number | null, o: MeasureOptions): P
           const rnd = prng(1000 * round + 17);
           const run = (s: number) =>
             target === 'sql'
-              ? loadSql({ databaseUrl: url, connections, seconds: s, next: () => q.sql(q.pick(samples, rnd)) })
+              ? loadSql({ databaseUrl: url, connections, seconds: s, next: () => statement(q.ours(q.pick(samples, rnd))) })
               : loadGraphql({
                   projectDir,
                   url: target === 'ours' ? ours.url : peer.url,

@@ -5,7 +5,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import type { FormattedExecutionResult, GraphQLSchema } from 'graphql';
+import { type FormattedExecutionResult, type GraphQLSchema, parse, validate } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import type { DataSource } from 'typeorm';
 import type { Hex } from 'viem';
@@ -28,6 +28,7 @@ import {
   createInputNestingRule,
   DEFAULT_MAX_ALIASES,
   DEFAULT_MAX_COST,
+  pickOperation,
 } from './limits';
 import { createChangeListener } from './listener';
 import { createMutations, type MutationRateLimits, MutationResolver } from './mutations';
@@ -35,6 +36,7 @@ import { createRateLimiter } from './ratelimit';
 import { RESOLVERS } from './resolvers';
 import { BigIntScalar, DateTimeScalar } from './scalars';
 import { createFastLane } from './sql/fast';
+import { type CompiledOperation, compileOperation } from './sql/operation';
 import { createOperationPlugin } from './sql/plugin';
 import { createPoolQueries } from './sql/pool';
 import { useWebSocketServer } from './ws';
@@ -85,6 +87,24 @@ export function buildGatewaySchema(): Promise<GraphQLSchema> {
     return schema;
   });
   return schemaPromise;
+}
+
+/**
+ * The one statement (`{ sql, params }`) that the gateway runs for `query` with `variables`: what its
+ * HTTP fast lane and its Apollo plugin execute (gateway/sql/operation.ts), for a schema from
+ * buildGatewaySchema(). Null for an invalid query and for one the resolvers answer. Benchmarks run
+ * it straight through pg (bench/gateway.ts).
+ */
+export function compileQuery(
+  schema: GraphQLSchema,
+  query: string,
+  variables?: Record<string, unknown>,
+  operationName?: string,
+): CompiledOperation | null {
+  const document = parse(query);
+  if (validate(schema, document).length > 0) return null;
+  const operation = pickOperation(document, operationName);
+  return operation ? compileOperation(schema, document, operation, variables) : null;
 }
 
 export interface GatewayOptions {

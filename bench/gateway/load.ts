@@ -1,5 +1,6 @@
 // Load generators: autocannon against a GraphQL endpoint (each request with its own parameters)
-// and the bound, the same statement through `pg` at the same concurrency. Latencies in ms.
+// and the bound: the statement our gateway runs for the same request, straight through `pg` at the
+// same concurrency. Latencies in ms.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Pool } from 'pg';
@@ -76,9 +77,13 @@ function percentile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+/** Every column as the text Postgres sent, as the gateway's fast lane reads it (gateway/sql/pool.ts). */
+const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
+
 /**
  * The bound: `connections` clients (as pgbench -c) each running the statement in a loop, named and
- * so prepared once per connection, for `seconds`.
+ * so prepared once per connection, for `seconds`. Like the gateway's fast lane, the client takes the
+ * JSON as the text Postgres wrote (no parse).
  */
 export async function loadSql(p: {
   databaseUrl: string;
@@ -92,7 +97,7 @@ export async function loadSql(p: {
     const clients = await Promise.all(Array.from({ length: p.connections }, () => pool.connect()));
     for (const c of clients) {
       const r = p.next();
-      await c.query({ name: r.name, text: r.text, values: r.values });
+      await c.query({ name: r.name, text: r.text, values: r.values, types: TEXT_TYPES, rowMode: 'array' });
     }
     const latencies: number[] = [];
     let errors = 0;
@@ -104,7 +109,7 @@ export async function loadSql(p: {
           const r = p.next();
           const t = performance.now();
           try {
-            await c.query({ name: r.name, text: r.text, values: r.values });
+            await c.query({ name: r.name, text: r.text, values: r.values, types: TEXT_TYPES, rowMode: 'array' });
             latencies.push(performance.now() - t);
           } catch {
             errors++;
