@@ -22,12 +22,25 @@ it('exports exactly its public surface', () => {
       'computeCost',
       'SqlParams',
       'buildGatewaySchema',
+      'compileQuery',
       'compileWhere',
       'createGateway',
       'createInferenceClient',
       'loadConfig',
     ].sort(),
   );
+});
+
+it('compileQuery gives the one statement an entity query runs, and null for what it cannot compile', async () => {
+  const schema = await gateway.buildGatewaySchema();
+  const compiled = gateway.compileQuery(schema, 'query($n: Int!) { jobs(first: $n) { items { jobId } } }', { n: 3 });
+  expect(compiled?.sql).toMatch(/"job"/);
+  // The page size from the variable is written into the text (a literal plans once).
+  expect(compiled?.sql).toMatch(/FROM "job" "t0" .*LIMIT 3\)/);
+  expect(compiled?.params).toEqual([]);
+  // Invalid against the schema, and a mutation: nothing to compile.
+  expect(gateway.compileQuery(schema, '{ jobs { nope } }')).toBeNull();
+  expect(gateway.compileQuery(schema, 'mutation { x }')).toBeNull();
 });
 
 it('has the root fields and per-entity naming every later feature builds on', async () => {
