@@ -1,4 +1,4 @@
-// `npm run bench -- index [--events N] [--seed S] [--sim-rounds R] [--freshness-blocks B] [--head-poll-ms MS] [--skip-ponder] [--cpu-prof]`
+// `npm run bench -- index [--events N] [--seed S] [--node hardhat|anvil] [--sim-rounds R] [--freshness-blocks B] [--head-poll-ms MS] [--skip-ponder] [--cpu-prof]`
 //
 // Generates one devnet history of at least N events (bench/index/history.ts), then on that same chain:
 // 1. backfills it with our indexer (the real process, fresh database on an embedded Postgres);
@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
+import { DEVNET_NODES, type DevnetNode } from '../chain/devnet';
 import { PROJECT_ROOT } from '../schema';
 import { startEmbeddedPostgres } from '../scripts/postgres';
 import { measureCopyBound, rowCounts } from './index/copy';
@@ -31,6 +32,9 @@ const { values: args } = parseArgs({
     'skip-ponder': { type: 'boolean', default: false },
     // Stop the history after this many simulator rounds, even below --events (history.ts).
     'sim-rounds': { type: 'string' },
+    // The devnet node that the history is generated into and read from (chain/devnet.ts): anvil
+    // goes on where Hardhat runs out of memory (about 333k events of the large preset).
+    node: { type: 'string', default: 'hardhat' },
     // Profile our indexer (supervisor and worker) and print the worker's top costs.
     'cpu-prof': { type: 'boolean', default: false },
   },
@@ -64,11 +68,14 @@ function printProfile(dir: string): void {
 async function main(): Promise<void> {
   const target = Number(args.events);
   if (!Number.isInteger(target) || target < 1000) throw new Error(`--events must be an integer >= 1000, got ${args.events}`);
-  console.log(`bench index: ${target.toLocaleString('en-US')} events; ${machineLoad()}`);
+  const node = args.node as DevnetNode;
+  if (!DEVNET_NODES.includes(node)) throw new Error(`--node must be one of ${DEVNET_NODES.join(', ')}, got ${args.node}`);
+  console.log(`bench index: ${target.toLocaleString('en-US')} events on ${node}; ${machineLoad()}`);
 
   const history = await generateHistory({
     events: target,
     seed: Number(args.seed),
+    node,
     simRounds: args['sim-rounds'] === undefined ? undefined : Number(args['sim-rounds']),
   });
   console.log(

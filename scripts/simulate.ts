@@ -1,9 +1,11 @@
-// `npm run simulate -- --preset large --blocks N [--events N] [--seed S] [--rpc URL --deployment FILE]`: writes a
+// `npm run simulate -- --preset large --blocks N [--events N] [--seed S] [--node hardhat|anvil] [--rpc URL --deployment FILE]`: writes a
 // history to a devnet (its own, unless --rpc names one whose deployment the simulator may use) with
 // the simulator and the epoch keeper, and says how many events of each kind it produced. On its own
 // devnet each round is mined as one block (the keeper's posts as the next one), so --blocks counts
 // rounds and epoch waves: the large preset writes about 3,300 events a round (an epoch wave of its
-// 32 subnets every 20 blocks adds 8-14k), so `--blocks 100` is about 330k events.
+// 32 subnets every 20 blocks adds 8-14k), so `--blocks 100` is about 330k events. `--node anvil` runs
+// its devnet on Foundry's anvil (optional dependency) instead of Hardhat: Hardhat keeps a trace per
+// EVM step and runs out of memory at about 333k events of the large preset; anvil does not.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +27,7 @@ import {
   subnetRegistryAbi,
   writeDeployment,
 } from '../chain';
+import { DEVNET_NODES, type DevnetNode } from '../chain/devnet';
 
 const ABIS = [gridTokenAbi, forwarderAbi, subnetRegistryAbi, epochLedgerAbi, computeMarketAbi];
 /** Room for a whole round in one block (each transaction stays under osaka's 2^24 cap). */
@@ -32,7 +35,7 @@ const BLOCK_GAS_LIMIT = 2 ** 40;
 
 function usage(msg: string): never {
   console.error(
-    `simulate: ${msg}\nusage: npm run simulate -- [--preset ${PRESET_NAMES.join('|')}] [--blocks N] [--events N] [--seed S] [--rpc URL --deployment FILE]`,
+    `simulate: ${msg}\nusage: npm run simulate -- [--preset ${PRESET_NAMES.join('|')}] [--blocks N] [--events N] [--seed S] [--node ${DEVNET_NODES.join('|')}] [--rpc URL --deployment FILE]`,
   );
   process.exit(2);
 }
@@ -45,6 +48,8 @@ async function main(): Promise<void> {
       // Stop as soon as this many events are on chain (even before --blocks).
       events: { type: 'string' },
       seed: { type: 'string', default: '42' },
+      // The devnet node when the simulator starts its own (not with --rpc).
+      node: { type: 'string', default: 'hardhat' },
       rpc: { type: 'string' },
       deployment: { type: 'string' },
       out: { type: 'string' },
@@ -59,6 +64,8 @@ async function main(): Promise<void> {
   if (values.events !== undefined && (!Number.isInteger(maxEvents) || maxEvents < 1)) usage('--events must be a positive integer');
   if (!Number.isInteger(seed) || seed < 0) usage('--seed must be a non-negative integer');
   if (!!values.rpc !== !!values.deployment) usage('--rpc and --deployment go together');
+  const node = values.node as DevnetNode;
+  if (!DEVNET_NODES.includes(node)) usage(`unknown --node ${values.node}`);
 
   let rpcUrl: string;
   let deployment: Deployment;
@@ -70,13 +77,13 @@ async function main(): Promise<void> {
     rpcUrl = values.rpc;
     deployment = readDeployment(values.deployment);
   } else {
-    const devnet = await startDevnet({ port: 0, blockGasLimit: BLOCK_GAS_LIMIT });
+    const devnet = await startDevnet({ port: 0, blockGasLimit: BLOCK_GAS_LIMIT, node });
     stop = () => devnet.stop();
     rpcUrl = devnet.rpcUrl;
     deployment = await deployProtocol({ rpcUrl });
     const file = values.out ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gridmind-simulate-')), 'deployment.json');
     writeDeployment(file, deployment);
-    console.log(`simulate: devnet at ${rpcUrl} (kept running until this command ends); deployment in ${file}`);
+    console.log(`simulate: ${node} devnet at ${rpcUrl} (kept running until this command ends); deployment in ${file}`);
   }
   const client = createPublicClient({ transport: http(rpcUrl) });
   const head = async () => Number(await client.getBlockNumber({ cacheTime: 0 }));

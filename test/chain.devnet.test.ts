@@ -1,5 +1,17 @@
 import net from 'node:net';
-import { DeployError, type Devnet, deployProtocol, PortInUseError, startDevnet } from '../chain';
+import { createPublicClient, http } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import {
+  createSimulator,
+  DeployError,
+  type Deployment,
+  type Devnet,
+  deployProtocol,
+  HARDHAT_ACCOUNT0_KEY,
+  PortInUseError,
+  startDevnet,
+} from '../chain';
+import { anvilBinary, type DevnetNode } from '../chain/devnet';
 
 async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
   const res = await fetch(url, {
@@ -73,5 +85,82 @@ describe('devnet', () => {
 
   it('wraps deployment failures in DeployError', async () => {
     await expect(deployProtocol({ rpcUrl: 'http://127.0.0.1:1' })).rejects.toBeInstanceOf(DeployError);
+  });
+});
+
+// The anvil devnet (chain/devnet.ts `node: 'anvil'`) runs only where the optional dependency
+// @foundry-rs/anvil-linux-amd64 is installed (Linux x64).
+const anvilMissing = (() => {
+  try {
+    anvilBinary();
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+})();
+const describeAnvil = anvilMissing ? describe.skip : describe;
+if (anvilMissing) console.warn(`skipping the anvil devnet tests: ${anvilMissing}`);
+
+describeAnvil('anvil devnet', () => {
+  const ROUNDS = 8;
+  /** A fresh devnet of that node, the protocol deployed, and the small preset for a few rounds, one block each. */
+  async function history(node: DevnetNode): Promise<{ devnet: Devnet; deployment: Deployment; events: number }> {
+    const devnet = await startDevnet({ port: 0, node, blockGasLimit: 2 ** 40 });
+    try {
+      const deployment = await deployProtocol({ rpcUrl: devnet.rpcUrl });
+      const sim = createSimulator({ rpcUrl: devnet.rpcUrl, deployment, seed: 7, preset: 'small', mining: 'manual', keeper: true });
+      await sim.setup();
+      for (let i = 0; i < ROUNDS; i++) await sim.round();
+      await rpc(devnet.rpcUrl, 'evm_setAutomine', [true]);
+      return { devnet, deployment, events: sim.events };
+    } catch (err) {
+      await devnet.stop();
+      throw err;
+    }
+  }
+  async function logs(url: string) {
+    const client = createPublicClient({ transport: http(url) });
+    const all = await client.getLogs({ fromBlock: 0n, toBlock: 'latest' });
+    // Per block, in no set order: the simulator sends order-independent actions as one JSON-RPC
+    // batch, and anvil takes a batch's requests concurrently (their order in the block may differ).
+    return all.map((l) => JSON.stringify([Number(l.blockNumber), l.address, l.topics, l.data])).sort();
+  }
+
+  let anvil: Awaited<ReturnType<typeof history>>;
+  let hardhat: Awaited<ReturnType<typeof history>>;
+  beforeAll(async () => {
+    [anvil, hardhat] = await Promise.all([history('anvil'), history('hardhat')]);
+  });
+  afterAll(async () => {
+    await Promise.all([anvil?.devnet.stop(), hardhat?.devnet.stop()]);
+  });
+
+  it("has Hardhat's chain id and accounts, and deploys the protocol in the same blocks", async () => {
+    expect(anvil.devnet.chainId).toBe(31337);
+    // anvil lists the accounts the simulator impersonated after its own 20.
+    const accounts = ((await rpc(anvil.devnet.rpcUrl, 'eth_accounts')) as string[]).slice(0, 20);
+    expect(accounts[0]).toBe(privateKeyToAccount(HARDHAT_ACCOUNT0_KEY).address.toLowerCase());
+    expect(accounts).toEqual(await rpc(hardhat.devnet.rpcUrl, 'eth_accounts'));
+    expect(anvil.deployment.startBlock).toBe(hardhat.deployment.startBlock);
+    expect(anvil.deployment.contracts).toEqual(hardhat.deployment.contracts);
+  });
+
+  it('writes the same simulated history as Hardhat, event for event', async () => {
+    expect(anvil.events).toBeGreaterThan(100);
+    expect(anvil.events).toBe(hardhat.events);
+    expect(await rpc(anvil.devnet.rpcUrl, 'eth_blockNumber')).toBe(await rpc(hardhat.devnet.rpcUrl, 'eth_blockNumber'));
+    expect(await logs(anvil.devnet.rpcUrl)).toEqual(await logs(hardhat.devnet.rpcUrl));
+  });
+
+  it('stop() ends anvil and frees the port', async () => {
+    const d = await startDevnet({ port: 0, node: 'anvil' });
+    await d.stop();
+    await expect(rpc(d.rpcUrl, 'eth_chainId')).rejects.toThrow();
+    const srv = net.createServer();
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(d.port, '127.0.0.1', resolve);
+    });
+    await new Promise((r) => srv.close(r));
   });
 });

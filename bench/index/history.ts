@@ -19,6 +19,7 @@ import {
   startDevnet,
   writeDeployment,
 } from '../../chain';
+import type { DevnetNode } from '../../chain/devnet';
 import { createProgress } from './progress';
 import { blockNumber, hexNumber, rpc } from './rpc';
 
@@ -26,6 +27,8 @@ export interface HistoryParameters {
   /** Events to generate (at least; the last round overshoots by up to one round's worth). */
   events: number;
   seed: number;
+  /** The devnet node (chain/devnet.ts); 'hardhat' by default. */
+  node?: DevnetNode;
   /** Stop after this many simulator rounds even below `events` (none by default). */
   simRounds?: number;
 }
@@ -63,7 +66,7 @@ async function logCount(url: string, from: number, to: number): Promise<number> 
 
 export async function generateHistory(p: HistoryParameters): Promise<History> {
   const started = performance.now();
-  const devnet = await startDevnet({ blockGasLimit: BLOCK_GAS_LIMIT });
+  const devnet = await startDevnet({ blockGasLimit: BLOCK_GAS_LIMIT, node: p.node });
   const url = devnet.rpcUrl;
   try {
     const deployment = await deployProtocol({ rpcUrl: url });

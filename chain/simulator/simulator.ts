@@ -20,6 +20,7 @@ import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
 import { artifacts } from '../contracts';
 import { HARDHAT_ACCOUNT0_KEY } from '../deploy';
 import type { Deployment } from '../deployment';
+import { splitBatchFetch } from '../devnet';
 import { SimulatorError } from '../errors';
 import { createKeeper } from '../keeper/keeper';
 import { createRegistryTracker } from '../keeper/tracker';
@@ -217,7 +218,14 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
   // 300 s: with manual mining one evm_mine runs a whole round (or a setup batch of thousands of transactions).
   const client: PublicClient = createPublicClient({
     // maxResponseBodySize: a block's logs (blockOutcomes) pass viem's 10 MiB default on large rounds.
-    transport: http(params.rpcUrl, { batch: { batchSize: 500 }, retryCount: 0, timeout: 300_000, maxResponseBodySize: false }),
+    // splitBatchFetch: a batch of 500 setWeights is far over anvil's limit on a request body (a few MB).
+    transport: http(params.rpcUrl, {
+      batch: { batchSize: 500 },
+      retryCount: 0,
+      timeout: 300_000,
+      maxResponseBodySize: false,
+      fetchFn: splitBatchFetch,
+    }),
   });
   const actors = buildActors(seed, preset);
   const deployerAccount = privateKeyToAccount(params.deployerKey ?? HARDHAT_ACCOUNT0_KEY);
