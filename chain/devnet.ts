@@ -30,6 +30,12 @@ export interface StartDevnetParameters {
    * answers the same RPCs (hardhat_* aliases) with the same chain id, accounts and hardfork.
    */
   node?: DevnetNode;
+  /**
+   * anvil only: keep no state of past blocks (--prune-history). Blocks, receipts and logs stay
+   * queryable; calls at a past block fail. Large preset: 0.55 GB at 224k events, against 2.5 GB
+   * without it (20 GB at 904k).
+   */
+  pruneHistory?: boolean;
 }
 
 export type DevnetNode = 'hardhat' | 'anvil';
@@ -109,7 +115,7 @@ child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
  * a 60M block gas limit unless raised, the 24 KiB contract size limit, base fee 1 gwei, FIFO
  * mempool order, and automine or interval mining.
  */
-function anvilArgs(host: string, port: number, blockTimeMs: number, blockGasLimit: number | undefined): string[] {
+function anvilArgs(host: string, port: number, blockTimeMs: number, blockGasLimit: number | undefined, prune: boolean): string[] {
   return [
     '--host',
     host,
@@ -135,6 +141,7 @@ function anvilArgs(host: string, port: number, blockTimeMs: number, blockGasLimi
     // Hardhat has no contract at the create2 deployer's address.
     '--disable-default-create2-deployer',
     ...(blockTimeMs > 0 ? ['--block-time', String(blockTimeMs / 1000)] : []),
+    ...(prune ? ['--prune-history'] : []),
     '--quiet',
   ];
 }
@@ -227,7 +234,7 @@ export async function startDevnet(params: StartDevnetParameters = {}): Promise<D
   // node itself, so killing it leaves nothing behind (anvil: the node that supervises it, and
   // stop() signals the process group).
   const args = anvil
-    ? ['-e', ANVIL_SUPERVISOR, anvil, ...anvilArgs(host, port, blockTimeMs, params.blockGasLimit)]
+    ? ['-e', ANVIL_SUPERVISOR, anvil, ...anvilArgs(host, port, blockTimeMs, params.blockGasLimit, params.pruneHistory ?? false)]
     : [
         require.resolve('hardhat/internal/cli/bootstrap.js', { paths: [root] }),
         'node',

@@ -35,7 +35,7 @@ const BLOCK_GAS_LIMIT = 2 ** 40;
 
 function usage(msg: string): never {
   console.error(
-    `simulate: ${msg}\nusage: npm run simulate -- [--preset ${PRESET_NAMES.join('|')}] [--blocks N] [--events N] [--seed S] [--node ${DEVNET_NODES.join('|')}] [--rpc URL --deployment FILE]`,
+    `simulate: ${msg}\nusage: npm run simulate -- [--preset ${PRESET_NAMES.join('|')}] [--blocks N] [--events N] [--seed S] [--node ${DEVNET_NODES.join('|')} [--prune-history]] [--rpc URL --deployment FILE]`,
   );
   process.exit(2);
 }
@@ -50,6 +50,8 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '42' },
       // The devnet node when the simulator starts its own (not with --rpc).
       node: { type: 'string', default: 'hardhat' },
+      // anvil: keep no state of past blocks (logs and blocks stay queryable); far less memory.
+      'prune-history': { type: 'boolean', default: false },
       rpc: { type: 'string' },
       deployment: { type: 'string' },
       out: { type: 'string' },
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
     rpcUrl = values.rpc;
     deployment = readDeployment(values.deployment);
   } else {
-    const devnet = await startDevnet({ port: 0, blockGasLimit: BLOCK_GAS_LIMIT, node });
+    const devnet = await startDevnet({ port: 0, blockGasLimit: BLOCK_GAS_LIMIT, node, pruneHistory: !!values['prune-history'] });
     stop = () => devnet.stop();
     rpcUrl = devnet.rpcUrl;
     deployment = await deployProtocol({ rpcUrl });
