@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { type HttpTransport, http } from 'viem';
 import { DevnetError, DevnetTimeoutError, PortInUseError } from './errors';
 import { findPackageRoot } from './paths';
 
@@ -335,4 +336,19 @@ export async function startDevnet(params: StartDevnetParameters = {}): Promise<D
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * viem's HTTP transport for heavy devnet clients (simulator, keeper): JSON-RPC batches of up to
+ * `batchSize` calls, no retries, no cap on response bodies (a large round's logs pass viem's 10 MiB
+ * default), and bodies split by splitBatchFetch (anvil refuses requests of a few MB).
+ */
+export function devnetTransport(url: string, opts: { batchSize: number; timeoutMs: number }): HttpTransport {
+  return http(url, {
+    batch: { batchSize: opts.batchSize },
+    retryCount: 0,
+    timeout: opts.timeoutMs,
+    maxResponseBodySize: false,
+    fetchFn: splitBatchFetch,
+  });
 }

@@ -23,7 +23,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { artifacts } from '../contracts';
 import { HARDHAT_KEEPER_KEY } from '../deploy-ledger';
 import type { Deployment } from '../deployment';
-import { splitBatchFetch } from '../devnet';
+import { devnetTransport } from '../devnet';
 import { KeeperError } from '../errors';
 import type { SparseU16Row } from '../yuma';
 import { type BuiltEpoch, buildEpoch, buildPreviousBonds, type EpochInputs, ZERO_HASH } from './epoch';
@@ -106,17 +106,7 @@ export function createKeeper(params: CreateKeeperParameters): Keeper {
   const account = privateKeyToAccount(params.keeperKey ?? HARDHAT_KEEPER_KEY);
   // batch: an epoch's reads travel in a few HTTP requests.
   // 60 s: a 256-uid epoch's reads and post take seconds on a busy devnet, more than viem's 10 s default.
-  const client: PublicClient = createPublicClient({
-    // No body cap: an epoch wave's block of the registry's logs (WeightsSet of 256 uids each) passes
-    // viem's 10 MiB default. splitBatchFetch: anvil refuses a request body of a few MB.
-    transport: http(params.rpcUrl, {
-      batch: { batchSize: 64 },
-      retryCount: 0,
-      timeout: 60_000,
-      maxResponseBodySize: false,
-      fetchFn: splitBatchFetch,
-    }),
-  });
+  const client: PublicClient = createPublicClient({ transport: devnetTransport(params.rpcUrl, { batchSize: 64, timeoutMs: 60_000 }) });
   const wallet = createWalletClient({ account, transport: http(params.rpcUrl, { retryCount: 0, timeout: 60_000 }) });
   const registryAbi = artifacts.SubnetRegistry.abi;
   const ledgerAbi = artifacts.EpochLedger.abi;

@@ -9,7 +9,6 @@ import {
   createPublicClient,
   encodeFunctionData,
   type Hex,
-  http,
   maxUint256,
   type PublicClient,
   parseEventLogs,
@@ -20,7 +19,7 @@ import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
 import { artifacts } from '../contracts';
 import { HARDHAT_ACCOUNT0_KEY } from '../deploy';
 import type { Deployment } from '../deployment';
-import { splitBatchFetch } from '../devnet';
+import { devnetTransport } from '../devnet';
 import { SimulatorError } from '../errors';
 import { createKeeper } from '../keeper/keeper';
 import { createRegistryTracker } from '../keeper/tracker';
@@ -216,17 +215,7 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
 
   // batch: the receipts of a round are fetched in one HTTP request.
   // 300 s: with manual mining one evm_mine runs a whole round (or a setup batch of thousands of transactions).
-  const client: PublicClient = createPublicClient({
-    // maxResponseBodySize: a block's logs (blockOutcomes) pass viem's 10 MiB default on large rounds.
-    // splitBatchFetch: a batch of 500 setWeights is far over anvil's limit on a request body (a few MB).
-    transport: http(params.rpcUrl, {
-      batch: { batchSize: 500 },
-      retryCount: 0,
-      timeout: 300_000,
-      maxResponseBodySize: false,
-      fetchFn: splitBatchFetch,
-    }),
-  });
+  const client: PublicClient = createPublicClient({ transport: devnetTransport(params.rpcUrl, { batchSize: 500, timeoutMs: 300_000 }) });
   const actors = buildActors(seed, preset);
   const deployerAccount = privateKeyToAccount(params.deployerKey ?? HARDHAT_ACCOUNT0_KEY);
   const deployer = deployerAccount.address.toLowerCase() as Address;
