@@ -102,8 +102,9 @@ async function main(): Promise<void> {
   let last = Date.now();
   const progress = (h: number) => {
     const s = (Date.now() - start) / 1000;
-    const done = Math.min(1, (h - from) / blocks);
     const events = simulator.events + keeperEvents;
+    // Whichever target ends the run first: blocks, or --events.
+    const done = Math.min(1, Math.max((h - from) / blocks, Number.isFinite(maxEvents) ? events / maxEvents : 0));
     const eta = done > 0 ? s / done - s : Number.NaN;
     console.log(
       `simulate: block ${h - from}/${blocks} (${(100 * done).toFixed(1)}%), round ${simulator.model.round}, ` +

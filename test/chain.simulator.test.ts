@@ -8,6 +8,7 @@ import {
   deployProtocol,
   gridTokenAbi,
   JobState,
+  presets,
   type Simulator,
   startDevnet,
   subnetRegistryAbi,
@@ -137,5 +138,30 @@ describe('simulator on a devnet', () => {
   it('refuses to simulate on a deployment that is already in use', async () => {
     const again = createSimulator({ rpcUrl: a.devnet.rpcUrl, deployment: a.deployment, seed: 42, preset: 'small' });
     await expect(again.setup()).rejects.toThrow(/needs a fresh one/);
+  });
+});
+
+describe('simulator presets with their own weights rate limit', () => {
+  it('registers its subnets with the registry defaults but that limit', async () => {
+    const devnet = await startDevnet({ port: 0 });
+    try {
+      const deployment = await deployProtocol({ rpcUrl: devnet.rpcUrl });
+      const preset = { ...presets.small, name: 'small-rate-limited', weightsRateLimit: 7 };
+      const sim = createSimulator({ rpcUrl: devnet.rpcUrl, deployment, seed: 3, preset });
+      await sim.setup();
+      const client = createPublicClient({ transport: http(devnet.rpcUrl) });
+      const registry = { address: deployment.contracts.registry, abi: subnetRegistryAbi } as const;
+      const defaults = await client.readContract({ ...registry, functionName: 'defaultHyperparameters', args: [preset.tempo] });
+      const own = sim.model.subnets.filter((s) => s.netuid !== 1); // netuid 1: the deployment's compute subnet
+      expect(own).toHaveLength(preset.subnets);
+      for (const s of own) {
+        const hp = await client.readContract({ ...registry, functionName: 'getHyperparameters', args: [s.netuid] });
+        expect(hp).toEqual({ ...defaults, weightsRateLimit: 7n });
+      }
+      const compute = await client.readContract({ ...registry, functionName: 'getHyperparameters', args: [1] });
+      expect(compute.weightsRateLimit).toBe(defaults.weightsRateLimit);
+    } finally {
+      await devnet.stop();
+    }
   });
 });

@@ -44,7 +44,8 @@ export type Action =
   | { type: 'mint'; from: Address; to: Address; amount: bigint }
   | { type: 'approve'; from: Address; spender: Spender }
   | { type: 'createMarket'; from: Address; kind: JobKind; tier: number; name: string; usdPerUnit: bigint }
-  | { type: 'registerSubnet'; from: Address; name: string; tempo: number }
+  /** With weightsRateLimit: the registry's default hyperparameters but that one (registerSubnetWithHyperparameters). */
+  | { type: 'registerSubnet'; from: Address; name: string; tempo: number; weightsRateLimit?: number }
   | { type: 'registerNeuron'; from: Address; netuid: number; hotkey: Address }
   /** SubnetRegistry.registerNeurons: several hotkeys of one coldkey, in order, into free slots. */
   | { type: 'registerNeurons'; from: Address; netuid: number; hotkeys: Address[] }

@@ -103,6 +103,7 @@ export function planSetup(m: SimModel, ctx: PlanContext): Action[][] {
     from: o.address,
     name: i < SUBNET_NAMES.length ? SUBNET_NAMES[i]! : `subnet-${i + 1}`,
     tempo: preset.tempo,
+    ...(preset.weightsRateLimit === undefined ? {} : { weightsRateLimit: preset.weightsRateLimit }),
   }));
   for (const a of second) applyAction(m, a);
   return [first, second];

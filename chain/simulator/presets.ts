@@ -15,6 +15,12 @@ export interface SimPreset {
   neuronsPerSubnet: number;
   /** Tempo (blocks between epochs) of the subnets the simulator registers. */
   tempo: number;
+  /**
+   * Blocks between two setWeights of one uid in the subnets the simulator registers; the
+   * registry's default (100) when absent. Neurons count from their registration, so a run shorter
+   * than this sets no weights at all and its epochs pay only subnet owners.
+   */
+  weightsRateLimit?: number;
   coldkeys: number;
   hotkeysPerColdkey: number;
   /** Nominators: coldkeys that only stake on others' hotkeys. */
@@ -80,6 +86,9 @@ export const presets = {
     name: 'large',
     // The generator mines a block or two per round: an epoch per subnet every ~10 rounds.
     tempo: 20,
+    // Once per epoch: a benchmark history of a few hundred blocks has validators weighting from
+    // its 20th block on, so its epochs run the whole of Yuma (consensus, bonds, dividends).
+    weightsRateLimit: 20,
     subnets: 32,
     neuronsPerSubnet: 256,
     coldkeys: 256,

@@ -21,6 +21,7 @@ import { HARDHAT_ACCOUNT0_KEY } from '../deploy';
 import type { Deployment } from '../deployment';
 import { devnetTransport } from '../devnet';
 import { SimulatorError } from '../errors';
+import type { ChainHyperparameters } from '../keeper/epoch';
 import { createKeeper } from '../keeper/keeper';
 import { createRegistryTracker } from '../keeper/tracker';
 import { buildActors, type SimActors, sendingActors } from './actors';
@@ -263,6 +264,8 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
     stats[kind] = s;
   };
   let computeNetuid = 0;
+  // The registry's defaults for the preset's tempo (read at setup), for subnets registered with their own weights rate limit.
+  let defaultHyperparameters: ChainHyperparameters | undefined;
 
   const encode = (a: Action): { to: Address; data: Hex } => {
     const t = artifacts.GridToken.abi;
@@ -281,8 +284,17 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
           to: market,
           data: encodeFunctionData({ abi: m, functionName: 'createMarket', args: [a.kind, a.tier, a.name, a.usdPerUnit] }),
         };
-      case 'registerSubnet':
-        return { to: registry, data: encodeFunctionData({ abi: r, functionName: 'registerSubnet', args: [a.name, a.tempo] }) };
+      case 'registerSubnet': {
+        if (a.weightsRateLimit === undefined) {
+          return { to: registry, data: encodeFunctionData({ abi: r, functionName: 'registerSubnet', args: [a.name, a.tempo] }) };
+        }
+        if (defaultHyperparameters?.tempo !== a.tempo) throw new SimulatorError(`no default hyperparameters read for tempo ${a.tempo}`);
+        const hp = { ...defaultHyperparameters, weightsRateLimit: BigInt(a.weightsRateLimit) };
+        return {
+          to: registry,
+          data: encodeFunctionData({ abi: r, functionName: 'registerSubnetWithHyperparameters', args: [a.name, hp] }),
+        };
+      }
       case 'registerNeuron':
         return { to: registry, data: encodeFunctionData({ abi: r, functionName: 'registerNeuron', args: [a.netuid, a.hotkey] }) };
       case 'registerNeurons':
@@ -512,6 +524,14 @@ export function createSimulator(params: CreateSimulatorParameters): Simulator {
     // (deployProtocol registers the compute subnet, netuid 1.)
     if (subnetCount !== (chainComputeNetuid === 0 ? 0 : 1) || marketCount !== 0) {
       throw new SimulatorError(`deployment already has ${subnetCount} subnets and ${marketCount} markets; the simulator needs a fresh one`);
+    }
+    if (preset.weightsRateLimit !== undefined) {
+      defaultHyperparameters = await client.readContract({
+        address: registry,
+        abi: artifacts.SubnetRegistry.abi,
+        functionName: 'defaultHyperparameters',
+        args: [preset.tempo],
+      });
     }
     const subnets: SubnetModel[] = [];
     computeNetuid = Number(chainComputeNetuid);
