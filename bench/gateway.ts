@@ -1,5 +1,5 @@
-// `npm run bench -- gateway [--events N] [--seed S] [--seconds S] [--rounds R] [--connections C] [--db-dir DIR]
-//   [--database-url URL] [--only 1,3]`
+// `npm run bench -- gateway [--events N] [--seed S] [--node anvil|hardhat] [--seconds S] [--rounds R] [--connections C]
+//   [--db-dir DIR] [--database-url URL] [--only 1,3]`
 //
 // Indexes one devnet history of at least N events once (bench/index/history.ts and our real indexer
 // process, as the index benchmark does), then serves that database with our gateway and with
@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
+import { DEVNET_NODES, type DevnetNode } from '../chain/devnet';
 import { buildGatewaySchema } from '../gateway';
 import { migrate, PROJECT_ROOT } from '../schema';
 import { startEmbeddedPostgres } from '../scripts/postgres';
@@ -31,6 +32,8 @@ const { values: args } = parseArgs({
   options: {
     events: { type: 'string', default: '1000000' },
     seed: { type: 'string', default: '1' },
+    // The devnet the history is generated into (bench/index/history.ts).
+    node: { type: 'string', default: 'anvil' },
     connections: { type: 'string', default: '32' },
     seconds: { type: 'string', default: '10' },
     'warmup-seconds': { type: 'string', default: '3' },
@@ -79,7 +82,7 @@ async function indexHistory(url: string, events: number, seed: number, markerFil
     }
     throw new Error(`${path.dirname(markerFile)} holds another history (${JSON.stringify(m)}); remove it or pass another --db-dir`);
   }
-  const history = await generateHistory({ events, seed });
+  const history = await generateHistory({ events, seed, node: args.node as DevnetNode });
   console.log(
     `history: ${history.events.toLocaleString('en-US')} events in ${history.head} blocks (${history.epochsPosted} epochs) in ${history.seconds.toFixed(0)} s`,
   );
@@ -237,6 +240,8 @@ async function main(): Promise<void> {
   const rounds = Number(args.rounds);
   if (!Number.isInteger(events) || events < 1000) throw new Error(`--events must be an integer >= 1000, got ${args.events}`);
   if (!(connections >= 1 && seconds >= 1 && rounds >= 1 && warmup >= 0)) throw new Error('--connections, --seconds, --rounds must be >= 1');
+  if (!DEVNET_NODES.includes(args.node as DevnetNode))
+    throw new Error(`--node must be one of ${DEVNET_NODES.join(', ')}, got ${args.node}`);
   const queries = args.only ? QUERIES.filter((_, i) => args.only!.split(',').includes(String(i + 1))) : QUERIES;
   console.log(
     `bench gateway: ${events.toLocaleString('en-US')} events; concurrency ${connections}; ${rounds} round(s) of ${seconds} s per query and server; ${machineLoad()}`,

@@ -34,7 +34,7 @@ const { values: args } = parseArgs({
     'sim-rounds': { type: 'string' },
     // The devnet node that the history is generated into and read from (chain/devnet.ts): anvil
     // goes on where Hardhat runs out of memory (about 333k events of the large preset).
-    node: { type: 'string', default: 'hardhat' },
+    node: { type: 'string', default: 'anvil' },
     // Profile our indexer (supervisor and worker) and print the worker's top costs.
     'cpu-prof': { type: 'boolean', default: false },
   },

@@ -1,11 +1,13 @@
-// `npm run simulate -- --preset large --blocks N [--events N] [--seed S] [--node hardhat|anvil] [--rpc URL --deployment FILE]`: writes a
+// `npm run simulate -- --preset large --blocks N [--events N] [--seed S] [--node hardhat|anvil [--keep-history]] [--rpc URL --deployment FILE]`: writes a
 // history to a devnet (its own, unless --rpc names one whose deployment the simulator may use) with
 // the simulator and the epoch keeper, and says how many events of each kind it produced. On its own
 // devnet each round is mined as one block (the keeper's posts as the next one), so --blocks counts
 // rounds and epoch waves: the large preset writes about 3,300 events a round (an epoch wave of its
-// 32 subnets every 20 blocks adds 8-14k), so `--blocks 100` is about 330k events. `--node anvil` runs
-// its devnet on Foundry's anvil (optional dependency) instead of Hardhat: Hardhat keeps a trace per
-// EVM step and runs out of memory at about 333k events of the large preset; anvil does not.
+// 32 subnets every 20 blocks adds 8-14k), so `--blocks 100` is about 330k events. Its devnet runs on
+// Foundry's anvil (optional dependency) for the large preset and on Hardhat for the others: Hardhat
+// keeps a trace per EVM step and runs out of memory at about 333k events of the large preset. Anvil
+// keeps no state of past blocks (blocks, receipts and logs stay) unless --keep-history: with it, its
+// memory grows faster than the history (20 GB at 900k events).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,7 +37,7 @@ const BLOCK_GAS_LIMIT = 2 ** 40;
 
 function usage(msg: string): never {
   console.error(
-    `simulate: ${msg}\nusage: npm run simulate -- [--preset ${PRESET_NAMES.join('|')}] [--blocks N] [--events N] [--seed S] [--node ${DEVNET_NODES.join('|')} [--prune-history]] [--rpc URL --deployment FILE]`,
+    `simulate: ${msg}\nusage: npm run simulate -- [--preset ${PRESET_NAMES.join('|')}] [--blocks N] [--events N] [--seed S] [--node ${DEVNET_NODES.join('|')} [--keep-history]] [--rpc URL --deployment FILE]`,
   );
   process.exit(2);
 }
@@ -48,10 +50,10 @@ async function main(): Promise<void> {
       // Stop as soon as this many events are on chain (even before --blocks).
       events: { type: 'string' },
       seed: { type: 'string', default: '42' },
-      // The devnet node when the simulator starts its own (not with --rpc).
-      node: { type: 'string', default: 'hardhat' },
-      // anvil: keep no state of past blocks (logs and blocks stay queryable); far less memory.
-      'prune-history': { type: 'boolean', default: false },
+      // The devnet node when the simulator starts its own (not with --rpc): anvil for the large preset, else Hardhat.
+      node: { type: 'string' },
+      // anvil: keep the state of past blocks too (eth_call at an old block), at far more memory.
+      'keep-history': { type: 'boolean', default: false },
       rpc: { type: 'string' },
       deployment: { type: 'string' },
       out: { type: 'string' },
@@ -66,8 +68,9 @@ async function main(): Promise<void> {
   if (values.events !== undefined && (!Number.isInteger(maxEvents) || maxEvents < 1)) usage('--events must be a positive integer');
   if (!Number.isInteger(seed) || seed < 0) usage('--seed must be a non-negative integer');
   if (!!values.rpc !== !!values.deployment) usage('--rpc and --deployment go together');
-  const node = values.node as DevnetNode;
+  const node = (values.node ?? (preset === 'large' ? 'anvil' : 'hardhat')) as DevnetNode;
   if (!DEVNET_NODES.includes(node)) usage(`unknown --node ${values.node}`);
+  if (values['keep-history'] && node !== 'anvil') usage('--keep-history is for --node anvil (Hardhat always keeps it)');
 
   let rpcUrl: string;
   let deployment: Deployment;
@@ -79,7 +82,12 @@ async function main(): Promise<void> {
     rpcUrl = values.rpc;
     deployment = readDeployment(values.deployment);
   } else {
-    const devnet = await startDevnet({ port: 0, blockGasLimit: BLOCK_GAS_LIMIT, node, pruneHistory: !!values['prune-history'] });
+    const devnet = await startDevnet({
+      port: 0,
+      blockGasLimit: BLOCK_GAS_LIMIT,
+      node,
+      pruneHistory: node === 'anvil' && !values['keep-history'],
+    });
     stop = () => devnet.stop();
     rpcUrl = devnet.rpcUrl;
     deployment = await deployProtocol({ rpcUrl });

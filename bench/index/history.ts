@@ -27,7 +27,11 @@ export interface HistoryParameters {
   /** Events to generate (at least; the last round overshoots by up to one round's worth). */
   events: number;
   seed: number;
-  /** The devnet node (chain/devnet.ts); 'hardhat' by default. */
+  /**
+   * The devnet node (chain/devnet.ts); 'anvil' by default, which keeps no state of past blocks
+   * (--prune-history: nothing here, in our indexer or in Ponder reads any). Hardhat runs out of
+   * memory at about 333k events of this preset.
+   */
   node?: DevnetNode;
   /** Stop after this many simulator rounds even below `events` (none by default). */
   simRounds?: number;
@@ -66,7 +70,8 @@ async function logCount(url: string, from: number, to: number): Promise<number> 
 
 export async function generateHistory(p: HistoryParameters): Promise<History> {
   const started = performance.now();
-  const devnet = await startDevnet({ blockGasLimit: BLOCK_GAS_LIMIT, node: p.node });
+  const node = p.node ?? 'anvil';
+  const devnet = await startDevnet({ blockGasLimit: BLOCK_GAS_LIMIT, node, pruneHistory: node === 'anvil' });
   const url = devnet.rpcUrl;
   try {
     const deployment = await deployProtocol({ rpcUrl: url });
