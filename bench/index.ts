@@ -117,6 +117,7 @@ async function main(): Promise<void> {
     // 3. Freshness.
     const fresh = await measureFreshness({
       databaseUrl: pg.url,
+      rpcUrl: history.devnet.rpcUrl,
       blocks: Number(args['freshness-blocks']),
       head: history.head,
       mintOne: history.mintOne,

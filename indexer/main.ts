@@ -40,7 +40,10 @@ function startWorker(cfg: IndexerConfig, metrics: IndexerMetrics, progress: Prog
     // The IPC channel carries batch reports, and lets the worker notice when we die (even by SIGKILL):
     // one writer at a time.
     // --expose-gc: the worker collects its garbage after each large backfill batch (worker.ts).
-    const child = spawn(process.execPath, ['--expose-gc', path.join(__dirname, 'worker.js')], {
+    // --max-semi-space-size=4 (MB; V8's default is 16): a backfill batch's objects mostly live until
+    // the batch is written, so a large young generation only holds more of them twice. On 700k events
+    // of the large preset: the same speed, 45 MB less peak memory (2 MB: 5% slower).
+    const child = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=4', path.join(__dirname, 'worker.js')], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: workerEnv(cfg),
     });
