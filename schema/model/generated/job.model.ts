@@ -5,7 +5,7 @@ import {Provider} from "./provider.model"
 import {JobState} from "./_jobState"
 import {JobEvent} from "./jobEvent.model"
 
-@Index_(["market", "payment"], {unique: false})
+@Index_(["market", "payment", "id"], {unique: false})
 @Entity_()
 export class Job {
     constructor(props?: Partial<Job>) {
@@ -23,7 +23,7 @@ export class Job {
     jobId!: number
 
     /**
-     * (market, payment) is indexed: a market's jobs by payment, and the gateway's fan-out of market filters
+     * (market, payment, id) is indexed: a market's jobs by payment (ties by id, as pages sort), and the gateway's fan-out of market filters
      */
     @ManyToOne_(() => Market, {nullable: true})
     market!: Market
