@@ -22,6 +22,16 @@ async function rpc(url: string, method: string, params: unknown[] = []): Promise
   return ((await res.json()) as { result: unknown }).result;
 }
 
+/** The port can be bound again: whatever held it is gone. */
+async function expectPortFree(port: number): Promise<void> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen(port, '127.0.0.1', resolve);
+  });
+  await new Promise((r) => srv.close(r));
+}
+
 describe('devnet', () => {
   let devnet: Devnet;
   beforeAll(async () => {
@@ -74,13 +84,7 @@ describe('devnet', () => {
       await timed.stop(); // idempotent
     }
     await expect(rpc(timed.rpcUrl, 'eth_chainId')).rejects.toThrow();
-    // The process is gone and the port is free again.
-    const srv = net.createServer();
-    await new Promise<void>((resolve, reject) => {
-      srv.once('error', reject);
-      srv.listen(timed.port, '127.0.0.1', resolve);
-    });
-    await new Promise((r) => srv.close(r));
+    await expectPortFree(timed.port);
   });
 
   it('wraps deployment failures in DeployError', async () => {
@@ -157,11 +161,39 @@ describeAnvil('anvil devnet', () => {
     const d = await startDevnet({ port: 0, node: 'anvil' });
     await d.stop();
     await expect(rpc(d.rpcUrl, 'eth_chainId')).rejects.toThrow();
-    const srv = net.createServer();
-    await new Promise<void>((resolve, reject) => {
-      srv.once('error', reject);
-      srv.listen(d.port, '127.0.0.1', resolve);
-    });
-    await new Promise((r) => srv.close(r));
+    await expectPortFree(d.port);
+  });
+
+  it('with pruneHistory keeps blocks and logs but no state of past blocks', async () => {
+    const balanceAt = async (url: string, block: string) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'eth_getBalance',
+          params: [privateKeyToAccount(HARDHAT_ACCOUNT0_KEY).address, block],
+        }),
+      });
+      return (await res.json()) as { result?: string; error?: { message: string } };
+    };
+    const [pruned, full] = await Promise.all([
+      startDevnet({ port: 0, node: 'anvil', pruneHistory: true }),
+      startDevnet({ port: 0, node: 'anvil' }),
+    ]);
+    try {
+      for (const d of [pruned, full]) {
+        await deployProtocol({ rpcUrl: d.rpcUrl });
+        await rpc(d.rpcUrl, 'anvil_mine', ['0x5']);
+      }
+      expect(await logs(pruned.rpcUrl)).toEqual(await logs(full.rpcUrl));
+      expect((await logs(pruned.rpcUrl)).length).toBeGreaterThan(10);
+      expect((await balanceAt(pruned.rpcUrl, 'latest')).result).toMatch(/^0x[0-9a-f]+$/);
+      expect((await balanceAt(pruned.rpcUrl, '0x1')).error?.message).toMatch(/BlockOutOfRange/);
+      expect((await balanceAt(full.rpcUrl, '0x1')).result).toMatch(/^0x[0-9a-f]+$/);
+    } finally {
+      await Promise.all([pruned.stop(), full.stop()]);
+    }
   });
 });
