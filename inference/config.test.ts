@@ -14,7 +14,7 @@ describe('loadConfig', () => {
       adminToken: undefined,
       providers: ['cpu'],
       maxBatch: 256,
-      maxWaitMs: 2,
+      maxWaitMs: 0,
       intraOpThreads: 1,
     });
     expect(PACKAGE_ROOT).toBe(path.resolve(__dirname, '..'));
@@ -29,7 +29,7 @@ describe('loadConfig', () => {
       INFERENCE_MODEL: 'other-model',
       INFERENCE_PROVIDERS: ' CUDA, cpu ',
       INFERENCE_MAX_BATCH: '64',
-      INFERENCE_MAX_WAIT_MS: '0',
+      INFERENCE_MAX_WAIT_MS: '2',
       INFERENCE_MODEL_VERSION: '3',
       INFERENCE_INTRA_OP_THREADS: '4',
       INFERENCE_ADMIN_TOKEN: 'a-long-enough-admin-token',
@@ -42,7 +42,7 @@ describe('loadConfig', () => {
       adminToken: 'a-long-enough-admin-token',
       providers: ['cuda', 'cpu'],
       maxBatch: 64,
-      maxWaitMs: 0,
+      maxWaitMs: 2,
       intraOpThreads: 4,
     });
     expect(loadConfig({ INFERENCE_MODEL_VERSION: 'latest' }).modelVersion).toBe('latest');

@@ -72,7 +72,7 @@ const VARIABLES = {
         .min(1, 'must list at least one provider'),
     ),
   INFERENCE_MAX_BATCH: int(1, 65536).default(256),
-  INFERENCE_MAX_WAIT_MS: int(0, 10_000).default(2),
+  INFERENCE_MAX_WAIT_MS: int(0, 10_000).default(0),
   INFERENCE_INTRA_OP_THREADS: int(1, 256).default(1),
 };
 
