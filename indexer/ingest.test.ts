@@ -86,6 +86,7 @@ describe('densityIngest', () => {
       requests: [{ range: { from: 0 }, request: undefined }],
       targetLogs: 200,
       maxBlocks: 10,
+      concurrency: 1,
       stopOnHead: true,
       pollMs: 1,
     });
@@ -110,6 +111,7 @@ describe('densityIngest', () => {
         requests: [{ range: { from: 0, to: 5 }, request: undefined }],
         targetLogs: 100,
         maxBlocks: 10,
+        concurrency: 1,
         pollMs: 1,
       }))
         got.push(...b.blocks.map((x) => x.h));
@@ -117,5 +119,35 @@ describe('densityIngest', () => {
     })();
     expect(out).toEqual([0, 1, 2, 3, 4, 5]);
     expect(c.asked.every(([from, to]) => to < from + 10 && to <= 5)).toBe(true);
+  });
+
+  it('keeps `concurrency` splits in flight and hands them over in order', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const asked: number[] = [];
+    const getSplit = async (req: { range: { from: number; to: number } }) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      asked.push(req.range.from);
+      // later splits answer sooner
+      await new Promise((r) => setTimeout(r, 30 - (req.range.from % 3) * 10));
+      inFlight--;
+      const blocks = [];
+      for (let h = req.range.from; h <= req.range.to; h++) blocks.push({ h, logs: [0, 0] });
+      return blocks;
+    };
+    const out = await run({
+      getFinalizedHeight: async () => 29,
+      getSplit,
+      requests: [{ range: { from: 0 }, request: undefined }],
+      targetLogs: 4,
+      maxBlocks: 10,
+      concurrency: 3,
+      stopOnHead: true,
+      pollMs: 1,
+    });
+    expect(out.flatMap((b) => b.heights)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(most).toBe(3);
+    expect(asked.length).toBeGreaterThan(10);
   });
 });

@@ -42,7 +42,7 @@ export interface BackfillLimits {
  * 30k+ logs, with two more such splits fetched ahead: most of the worker's memory. Here a split holds
  * about a quarter of a batch's logs and the batches are cut at `max.logs`.
  */
-export function installBackfillIngest(p: EvmBatchProcessor, max: BackfillLimits): void {
+export function installBackfillIngest(p: EvmBatchProcessor, max: BackfillLimits, concurrency: number): void {
   const proc = p as unknown as { getHotDataSource(): RpcDataSource<{ logs: unknown[] }> };
   const create = proc.getHotDataSource.bind(p);
   let ds: RpcDataSource<{ logs: unknown[] }> | undefined;
@@ -56,6 +56,8 @@ export function installBackfillIngest(p: EvmBatchProcessor, max: BackfillLimits)
         requests: requests.map((r) => ({ range: r.range, request: source.toMappingRequest(r.request) })),
         targetLogs: Math.max(1, Math.floor(max.logs / 4)),
         maxBlocks: MAX_SPLIT_BLOCKS,
+        // at most evm-processor's own 5: every split in flight is memory held
+        concurrency: Math.min(5, concurrency),
         stopOnHead,
         pollMs: source.headPollInterval,
       });
@@ -70,9 +72,10 @@ export function installBackfillIngest(p: EvmBatchProcessor, max: BackfillLimits)
 const MAX_SPLIT_BLOCKS = 10;
 
 /**
- * Fetches the requested ranges up to the finalized head, one split at a time, each split sized so
- * that it holds about `targetLogs` logs at the density (logs per block) of the splits before it.
- * At the head it stops (`stopOnHead`) or waits for the finalized height to move on.
+ * Fetches the requested ranges up to the finalized head, `concurrency` splits in flight, handed over
+ * in order. Each split is sized to hold about `targetLogs` logs at the density (logs per block) of
+ * the splits fetched before it. At the head it stops (`stopOnHead`) or waits for the finalized height
+ * to move on.
  */
 export async function* densityIngest<R, B extends { logs: unknown[] }>(o: {
   getFinalizedHeight(): Promise<number>;
@@ -80,30 +83,39 @@ export async function* densityIngest<R, B extends { logs: unknown[] }>(o: {
   requests: RangeRequest<R>[];
   targetLogs: number;
   maxBlocks: number;
+  concurrency: number;
   stopOnHead?: boolean;
   pollMs: number;
 }): AsyncIterable<BatchOf<B>> {
   let top = await o.getFinalizedHeight();
   let density = 0; // logs per block, smoothed; 0 until a split has been seen
+  const inFlight: { to: number; blocks: Promise<B[]> }[] = [];
   for (const req of o.requests) {
     let from = req.range.from;
     const end = req.range.to ?? Number.POSITIVE_INFINITY;
-    while (from <= end) {
-      while (top < from) {
+    while (from <= end || inFlight.length > 0) {
+      while (inFlight.length < o.concurrency && from <= end && from <= top) {
+        const size = density === 0 ? 1 : Math.max(1, Math.min(o.maxBlocks, Math.floor(o.targetLogs / density)));
+        const to = Math.min(top, end, from + size - 1);
+        const blocks = o.getSplit({ range: { from, to }, request: req.request });
+        blocks.catch(() => {}); // seen when its turn comes
+        inFlight.push({ to, blocks });
+        from = to + 1;
+      }
+      const next = inFlight.shift();
+      if (!next) {
         if (o.stopOnHead) return;
         await new Promise((r) => setTimeout(r, o.pollMs));
         top = await o.getFinalizedHeight();
+        continue;
       }
-      const size = density === 0 ? 1 : Math.max(1, Math.min(o.maxBlocks, Math.floor(o.targetLogs / density)));
-      const to = Math.min(top, end, from + size - 1);
-      const blocks = await o.getSplit({ range: { from, to }, request: req.request });
+      const blocks = await next.blocks;
       let logs = 0;
       for (const b of blocks) logs += b.logs.length;
-      const seen = logs / (to - from + 1);
-      density = density === 0 ? Math.max(seen, 1e-3) : 0.5 * density + 0.5 * Math.max(seen, 1e-3);
-      from = to + 1;
-      if (from > top) top = await o.getFinalizedHeight();
-      yield { blocks, isHead: from > top };
+      const seen = Math.max(logs / Math.max(1, blocks.length), 1e-3);
+      density = density === 0 ? seen : 0.5 * density + 0.5 * seen;
+      if (next.to >= top) top = await o.getFinalizedHeight();
+      yield { blocks, isHead: next.to >= top };
     }
   }
 }

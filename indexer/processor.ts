@@ -17,7 +17,7 @@ export const FIELDS = {
 export function createProcessor(opts: {
   rpcUrl: string;
   rateLimit: number;
-  /** RPC requests in flight at once (Subsquid's backfill uses at most 5). */
+  /** RPC requests in flight at once; the backfill has as many splits in flight. */
   capacity: number;
   finality: number;
   headPollMs: number;
@@ -31,7 +31,7 @@ export function createProcessor(opts: {
     .setRpcDataIngestionSettings({ headPollInterval: opts.headPollMs })
     .setBlockRange({ from: opts.fromBlock })
     .setFields(FIELDS);
-  installBackfillIngest(p, { logs: opts.batchLogs, blocks: 2_000 });
+  installBackfillIngest(p, { logs: opts.batchLogs, blocks: 2_000 }, opts.capacity);
   return p;
 }
 
