@@ -3,13 +3,13 @@
 // resolvers (graphql-js execute on the same schema), and the two results must be identical, key
 // order included. Every list field, every sortable field in both directions over three pages (so
 // every cursor kind), relations, lookups, filters, aliases, fragments and directives.
-import { execute, parse } from 'graphql';
+import { execute, type OperationDefinitionNode, parse } from 'graphql';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createGateway, ENTITY_SPECS, type Gateway } from '../gateway';
 import { addr, seed } from '../gateway/_test/fixture';
 import { seedProtocol } from '../gateway/_test/protocol-fixture';
-import { compileOperation } from '../gateway/sql/operation';
+import { type CompileOptions, compileOperation, FAN_OUT_ARMS } from '../gateway/sql/operation';
 import { createDataSource } from '../schema';
 import { createTestDatabase, statementRecorder, type TestDatabase } from './harness/db';
 
@@ -38,11 +38,15 @@ afterAll(async () => {
   await db?.drop();
 });
 
+function compile(query: string, variables?: Record<string, unknown>, options?: CompileOptions) {
+  const document = parse(query);
+  const op = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+  return op ? compileOperation(gateway.schema, document, op, variables, options) : null;
+}
+
 /** Whether the compiler takes the operation (else the resolvers answer it alone). */
 function compiles(query: string, variables?: Record<string, unknown>): boolean {
-  const document = parse(query);
-  const op = document.definitions.find((d) => d.kind === 'OperationDefinition');
-  return !!op && compileOperation(gateway.schema, document, op, variables) !== null;
+  return compile(query, variables) !== null;
 }
 
 /** Both lanes' answers as JSON text: the fast lane through Apollo, the resolvers through graphql-js. */
@@ -179,6 +183,107 @@ describe('relations, lookups, filters', () => {
       'query P($after: String) { jobs(first: 20, orderBy: payment, after: $after) { items { id payment } pageInfo { endCursor } } }';
     const first = await same(q, {});
     await same(q, { after: first.jobs.pageInfo.endCursor });
+  });
+});
+
+describe('a page filtered through markets, by payment (the fan-out: one index read per market, merged)', () => {
+  /** The compiled statement with `fanOutArms` index-read arms, straight through pg. */
+  async function fanOut(query: string, variables: Record<string, unknown>, fanOutArms: number) {
+    const compiled = compile(query, variables, { fanOutArms });
+    expect(compiled?.sql).toContain(' UNION ALL ');
+    const { rows } = await pg.query(compiled!.sql, compiled!.params);
+    return JSON.stringify(rows[0].data);
+  }
+
+  /** The resolvers' answer: the plain ORDER BY … LIMIT (sql/list.ts buildListQuery). */
+  async function plain(query: string, variables: Record<string, unknown>) {
+    const res = await execute({
+      schema: gateway.schema,
+      document: parse(query),
+      variableValues: variables,
+      contextValue: gateway.createContext(),
+    });
+    expect(res.errors).toBeUndefined();
+    return res.data as any;
+  }
+
+  // 5 markets: one arm reads one market and the shared arm the other four; 8 arms read each its own.
+  const ARMS = [1, 2, 3, FAN_OUT_ARMS];
+
+  it("returns the plain order's rows for random filters, directions, sizes and cursors", async () => {
+    let state = 7;
+    const rnd = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 2 ** 32;
+    };
+    const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]!;
+    const some = <T>(xs: T[]) => xs.filter(() => rnd() < 0.5);
+    const payments = (await pg.query('select distinct payment::text as p from job order by 1')).rows.map((r) => r.p as string);
+    const q = `query P($w: JobWhere, $dir: OrderDirection, $n: Int, $after: String) {
+      jobs(where: $w, orderBy: payment, orderDirection: $dir, first: $n, after: $after) {
+        items { id payment market { marketId } provider { tier } } pageInfo { hasNextPage endCursor } } }`;
+    let compared = 0;
+    for (let i = 0; i < 40; i++) {
+      const w: Record<string, unknown> = {
+        market_: pick([
+          { kind_in: some(['RENDER', 'INFERENCE', 'TRAINING']) },
+          { marketId_in: some([1, 2, 3, 4, 5]) },
+          { kind: 'RENDER' },
+          { tier: 1 },
+          {},
+        ]),
+      };
+      if (rnd() < 0.5) w.state_in = some(['POSTED', 'CLAIMED', 'COMPLETED']);
+      if (rnd() < 0.6) w[pick(['payment_gte', 'payment_lt'])] = pick(payments);
+      const r = rnd();
+      if (r < 0.3) w.provider_ = { tier_gte: pick([0, 1, 2]) };
+      else if (r < 0.5) w.or = [{ provider_: { tier: pick([0, 1, 2]) } }, { provider: null }];
+      const vars: Record<string, unknown> = { w, dir: pick(['ASC', 'DESC']), n: pick([1, 3, 7, 25, 60]), after: null };
+      for (let page = 0; page < 3; page++) {
+        const expected = await plain(q, vars);
+        for (const arms of ARMS) expect([arms, await fanOut(q, vars, arms)]).toEqual([arms, JSON.stringify(expected)]);
+        compared += expected.jobs.items.length;
+        if (!expected.jobs.pageInfo.hasNextPage) break;
+        vars.after = expected.jobs.pageInfo.endCursor;
+      }
+    }
+    expect(compared).toBeGreaterThan(300);
+  });
+
+  it("returns the plain order's rows under a parent, and without matching markets", async () => {
+    for (const [q, vars] of [
+      [
+        `query N($dir: OrderDirection) { providers(first: 6) { items { id jobs(first: 2, orderBy: payment, orderDirection: $dir,
+          where: { market_: { kind_in: [RENDER, TRAINING] }, state_not: POSTED }) { items { id payment } pageInfo { hasNextPage endCursor } } } } }`,
+        { dir: 'DESC' },
+      ],
+      ['{ jobs(first: 5, orderBy: payment, where: { market_: { name: "no such market" } }) { items { id } } }', {}],
+    ] as const) {
+      const expected = JSON.stringify(await plain(q, vars));
+      for (const arms of ARMS) expect(await fanOut(q, vars, arms)).toBe(expected);
+    }
+  });
+
+  it('keeps one generic plan of its prepared statement across values (its arms take milliseconds to plan)', async () => {
+    const q = `query D($p: BigInt!, $t: Int!) { jobs(where: { state_in: [CLAIMED, COMPLETED], payment_gte: $p, market_: { kind_in: [RENDER, INFERENCE] },
+      provider_: { tier_gte: $t } }, orderBy: payment, orderDirection: DESC, first: 5) { items { id } totalCount } }`;
+    // Every value opaque to the planner (sql/params.ts): any visible one could make Postgres plan it anew.
+    const { sql } = compile(q, { p: '1', t: 1 })!;
+    expect(sql.match(/\(SELECT \$\d+::/g)).toHaveLength(sql.match(/\$\d+::/g)!.length);
+    expect(compile('{ jobs(where: { payment_gte: "1" }) { items { id } } }')!.sql).not.toContain('(SELECT $');
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      for (let i = 0; i < 12; i++) {
+        const compiled = compile(q, { p: String(i * 10 ** 18), t: i % 3 })!;
+        await c.query({ name: 'fan', text: compiled.sql, values: compiled.params });
+      }
+      const { rows } = await c.query(`select generic_plans, custom_plans from pg_prepared_statements where name = 'fan'`);
+      // Postgres plans the first five executions with their values, then the generic plan wins.
+      expect(rows).toEqual([{ generic_plans: '7', custom_plans: '5' }]);
+    } finally {
+      await c.end();
+    }
   });
 });
 

@@ -3,9 +3,9 @@ import { BadUserInputError } from '../errors';
 import { compileWhere, filterKeyNames } from './filter';
 import { SqlParams } from './params';
 
-function compile(spec: Parameters<typeof compileWhere>[0], where: Parameters<typeof compileWhere>[1]) {
+function compile(spec: Parameters<typeof compileWhere>[0], where: Parameters<typeof compileWhere>[1], outer?: string) {
   const params = new SqlParams();
-  const sql = compileWhere(spec, where, params);
+  const sql = compileWhere(spec, where, params, outer);
   return { sql, params: params.values };
 }
 
@@ -91,6 +91,14 @@ describe('compileWhere', () => {
     expect(() => compile(Job, { market_: { nope: 1 } })).toThrow(/Market has no filter nope/);
     expect(() => compile(Job, { sender_: {} })).toThrow(/no filter sender_/);
     expect(filterKeyNames(Job)).toEqual(expect.arrayContaining(['market_', 'provider_']));
+  });
+
+  it('compiles relation_ filters to a per-row lookup of the related row with an outer alias, in and/or too', () => {
+    const { sql, params } = compile(Job, { or: [{ provider_: { tier_gte: 2 } }, { provider: null }] }, '"j"');
+    expect(sql).toBe(
+      '(EXISTS (SELECT 1 FROM "provider" WHERE "id" = "j"."provider_id" AND "tier" >= $1::int4 OFFSET 0) OR "provider_id" IS NULL)',
+    );
+    expect(params).toEqual([2]);
   });
 
   it('offers suffixes by kind: ordered ones on numbers, matching on strings, equality on enums and relations', () => {

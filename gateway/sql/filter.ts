@@ -155,14 +155,15 @@ function compileOp(key: string, field: FieldSpec, op: FilterOp, value: unknown, 
 
 /**
  * Compiles `where` into a condition over the entity's table, adding its values to `params`.
- * Returns undefined when there is no condition. Unknown keys are BAD_USER_INPUT.
+ * Returns undefined when there is no condition. Unknown keys are BAD_USER_INPUT. With `outer` (the
+ * alias of the filtered table), relation filters look up each row's related row instead of joining.
  *
  * @example
  * const params = new SqlParams();
  * compileWhere(Job, { payment_gt: '100', or: [{ state: 'POSTED' }, { provider: null }] }, params);
  * // '("payment" > $1::numeric AND ("state" = $2::text OR "provider_id" IS NULL))'
  */
-export function compileWhere(spec: EntitySpec, where: Where | null | undefined, params: SqlParams): string | undefined {
+export function compileWhere(spec: EntitySpec, where: Where | null | undefined, params: SqlParams, outer?: string): string | undefined {
   if (!where) return undefined;
   const keys = filterKeys(spec);
   const parts: string[] = [];
@@ -170,7 +171,7 @@ export function compileWhere(spec: EntitySpec, where: Where | null | undefined, 
     if (key === 'and' || key === 'or') {
       if (value == null) continue;
       if (!Array.isArray(value)) throw new BadUserInputError(`${key}: expected a list`);
-      const subs = value.map((w) => compileWhere(spec, w as Where, params) ?? 'TRUE');
+      const subs = value.map((w) => compileWhere(spec, w as Where, params, outer) ?? 'TRUE');
       // An empty `or` matches nothing, an empty `and` everything (the identities of OR and AND).
       if (subs.length === 0) parts.push(key === 'or' ? 'FALSE' : 'TRUE');
       else parts.push(`(${subs.join(key === 'and' ? ' AND ' : ' OR ')})`);
@@ -185,6 +186,13 @@ export function compileWhere(spec: EntitySpec, where: Where | null | undefined, 
       // A semi-join on the foreign key: Postgres runs it as one hash or index semi-join, and the
       // parent's own index still serves its ORDER BY. `market_: {}` means "has a market".
       const sub = compileWhere(rel.target, value as Where, params) ?? 'TRUE';
+      if (outer) {
+        // The related row of this one, by primary key; OFFSET 0 keeps it a per-row probe: pulled up
+        // into a semi-join, it was planned against the whole related table.
+        const key = `${outer}.${ident(rel.field.column)}`;
+        parts.push(`EXISTS (SELECT 1 FROM ${ident(rel.target.table)} WHERE "id" = ${key} AND ${sub} OFFSET 0)`);
+        continue;
+      }
       parts.push(`${ident(rel.field.column)} IN (SELECT "id" FROM ${ident(rel.target.table)} WHERE ${sub})`);
       continue;
     }

@@ -90,10 +90,10 @@ function selectList(spec: EntitySpec, prefix = ''): string {
     .join(', ');
 }
 
-/** The page's conditions: `where`, and the cursor's keyset condition when `withCursor`. */
-export function conditions(spec: EntitySpec, args: CheckedListArgs, params: SqlParams, withCursor: boolean): string[] {
+/** The page's conditions: `where`, and the cursor's keyset condition when `withCursor`; `outer` as for compileWhere. */
+export function conditions(spec: EntitySpec, args: CheckedListArgs, params: SqlParams, withCursor: boolean, outer?: string): string[] {
   const out: string[] = [];
-  const where = compileWhere(spec, args.where, params);
+  const where = compileWhere(spec, args.where, params, outer);
   if (where) out.push(where);
   if (withCursor && args.after) {
     const field = spec.fields[args.orderBy];

@@ -27,7 +27,7 @@ import {
 import { ENTITY_SPECS, type EntitySpec, type FieldSpec } from '../entities';
 import { compileWhere, type Where } from './filter';
 import { type CheckedListArgs, checkListArgs, conditions, type ListArgs } from './list';
-import { ident, SqlParams } from './params';
+import { ident, opaqueParams, SqlParams } from './params';
 
 export interface CompiledOperation {
   sql: string;
@@ -68,6 +68,12 @@ const LOOKUPS: Record<string, EntitySpec> = {
 
 const LISTS: Record<string, EntitySpec> = Object.fromEntries(Object.values(ENTITY_SPECS).map((s) => [s.plural, s]));
 
+/**
+ * Related rows (markets of a market filter, say) that a fan-out page reads through an index scan
+ * each, merged; the rest share one more arm (Compiler.fanOutPage).
+ */
+export const FAN_OUT_ARMS = 8;
+
 /** json_build_object takes at most 100 arguments. */
 const MAX_KEYS = 50;
 
@@ -105,14 +111,22 @@ function cursorValueJson(f: FieldSpec, t: string): string {
   }
 }
 
+export interface CompileOptions {
+  /** FAN_OUT_ARMS by default; tests take fewer, to reach the shared arm with few related rows. */
+  fanOutArms?: number;
+}
+
 class Compiler {
   readonly params = new SqlParams();
+  /** Whether a page fanned out (then the statement's parameters are made opaque). */
+  fannedOut = false;
   private aliases = 0;
 
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly fragments: Record<string, FragmentDefinitionNode>,
     private readonly variables: Record<string, unknown>,
+    private readonly fanOutArms: number,
   ) {}
 
   private alias(): string {
@@ -296,19 +310,15 @@ class Compiler {
     if (!needRows) return `(SELECT ${obj})`;
     const limit = numbered ? first + 1 : first;
     const fan = fanOut(spec, args);
+    // A fan-out's arms look up related rows per row they read (compileWhere's outer).
     const conds = [
       ...(parent ? [parent(r)] : []),
-      ...conditions(spec, fan ? { ...args, where: fan.rest } : args, this.params, true).map((c) => qualify(c, r)),
+      ...conditions(spec, fan ? { ...args, where: fan.rest } : args, this.params, true, fan ? r : undefined).map((c) => qualify(c, r)),
     ];
     let page: string;
     if (fan) {
-      // Per related row (few: FieldSpec.fanOutOrders), its first rows from the (foreign key, order)
-      // index; then the first of all those.
-      const f = this.alias();
-      const o = this.alias();
-      const sub = compileWhere(fan.target, fan.where, this.params) ?? 'TRUE';
-      const inner = `SELECT ${r}.* FROM ${table} ${r} WHERE ${[`${r}.${ident(fan.column)} = ${f}."id"`, ...conds].join(' AND ')} ORDER BY ${order(r)} LIMIT ${limit}`;
-      page = `SELECT ${o}.* FROM (SELECT "id" FROM ${ident(fan.target.table)} WHERE ${sub}) ${f} CROSS JOIN LATERAL (${inner}) ${o} ORDER BY ${order(o)}`;
+      this.fannedOut = true;
+      page = this.fanOutPage(spec, fan, conds, r, order, limit);
     } else {
       page = `SELECT ${r}.* FROM ${table} ${r}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''} ORDER BY ${order(r)}`;
     }
@@ -316,6 +326,47 @@ class Compiler {
       ? `SELECT ${r}.*, row_number() OVER (ORDER BY ${order(r)}) AS "__n" FROM (${page} LIMIT ${limit}) ${r}`
       : `${page} LIMIT ${limit}`;
     return `(SELECT ${obj} FROM (${rows}) ${p}${joins.join('')})`;
+  }
+
+  /**
+   * The rows of a page filtered through a relation with fanOutOrders, in page order (the caller
+   * takes the first `limit`): a merge of the related rows' own first rows, each read from the
+   * (foreign key, order, id) index. The related rows' keys go into an array; arm k reads key k
+   * (none past the array's end), and one more arm reads each key past FAN_OUT_ARMS and sorts those.
+   * Postgres merges the arms' ordered outputs (Merge Append) and stops at `limit` in all, so a
+   * related row whose rows come late is read only up to that point, where a LATERAL join per key
+   * read `limit` rows of every key. Every row of the first `limit` is among its own key's first
+   * `limit`, so the result is that of the plain ORDER BY … LIMIT.
+   *
+   * Planning the arms takes a few milliseconds; the statement's parameters are opaque (opaqueParams)
+   * so that the prepared statement keeps one generic plan. The conditions look up related rows per
+   * row (compileWhere's outer): with opaque values, a semi-join was planned against the whole
+   * related table.
+   */
+  private fanOutPage(
+    spec: EntitySpec,
+    fan: NonNullable<ReturnType<typeof fanOut>>,
+    conds: string[],
+    r: string,
+    order: (alias: string) => string,
+    limit: number,
+  ): string {
+    const table = ident(spec.table);
+    const f = this.alias();
+    const m = this.alias();
+    const x = this.alias();
+    const o = this.alias();
+    const sub = compileWhere(fan.target, fan.where, this.params) ?? 'TRUE';
+    const keys = `(SELECT "keys" FROM ${f})`;
+    const arm = (key: string) =>
+      `SELECT ${r}.* FROM ${table} ${r} WHERE ${[`${r}.${ident(fan.column)} = ${key}`, ...conds].join(' AND ')} ORDER BY ${order(r)} LIMIT ${limit}`;
+    const arms: string[] = [];
+    for (let k = 1; k <= this.fanOutArms; k++) arms.push(`(${arm(`${keys}[${k}]`)})`);
+    arms.push(
+      `(SELECT ${x}.* FROM unnest(${keys}[${this.fanOutArms + 1}:]) ${m}("id") CROSS JOIN LATERAL (${arm(`${m}."id"`)}) ${x} ORDER BY ${order(x)} LIMIT ${limit})`,
+    );
+    const related = `SELECT ARRAY(SELECT "id" FROM ${ident(fan.target.table)} WHERE ${sub}) AS "keys"`;
+    return `WITH ${f} AS (${related}) SELECT ${o}.* FROM (${arms.join(' UNION ALL ')}) ${o} ORDER BY ${order(o)}`;
   }
 
   /** The first row of `spec` matching `where` in its default order, or null. */
@@ -414,6 +465,7 @@ export function compileOperation(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   rawVariables: Record<string, unknown> | undefined,
+  options: CompileOptions = {},
 ): CompiledOperation | null {
   if (operation.operation !== 'query') return null;
   try {
@@ -421,9 +473,11 @@ export function compileOperation(
     if (vars.errors) return null;
     const fragments: Record<string, FragmentDefinitionNode> = {};
     for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-    const c = new Compiler(schema, fragments, vars.coerced);
+    const c = new Compiler(schema, fragments, vars.coerced, options.fanOutArms ?? FAN_OUT_ARMS);
     const sql = c.root(operation);
-    return { sql, params: c.params.values };
+    // All parameters, not only the fan-out's: one visible value elsewhere would let Postgres prefer
+    // custom plans, and plan the arms again on every execution.
+    return { sql: c.fannedOut ? opaqueParams(sql) : sql, params: c.params.values };
   } catch {
     // Unsupported selections, and invalid arguments (a bad cursor, first > 1000): the resolvers'
     // lane answers those, with its own errors.
