@@ -83,6 +83,27 @@ describe('the same answers as Apollo', () => {
     expect(JSON.parse(fast.text)).toEqual(JSON.parse(apollo.text));
   });
 
+  it('answers a query text again with other variables by their own statement', async () => {
+    // The lane keeps compiled statements by variables: a repeat must not get another's answer, and an
+    // invalid set (cached as "not here") must still go to Apollo.
+    const query = 'query J($id: Int!) { job(jobId: $id) { jobId payment provider { id } } }';
+    const seen = new Map<number, unknown>();
+    for (const id of [3, 7, 3, 11, 7]) {
+      const { fast, apollo } = await bothLanes(query, { id });
+      expect(byFastLane(fast.text)).toBe(true);
+      expect(JSON.parse(fast.text)).toEqual(JSON.parse(apollo.text));
+      expect((JSON.parse(fast.text) as { data: { job: { jobId: number } } }).data.job.jobId).toBe(id);
+      if (seen.has(id)) expect(fast.text).toBe(seen.get(id));
+      seen.set(id, fast.text);
+    }
+    for (let i = 0; i < 2; i++) {
+      const bad = await post({ query, variables: { id: 'x' } });
+      expect(byFastLane(bad.text)).toBe(false);
+      expect(bad.status).toBeLessThan(500);
+      expect(JSON.parse(bad.text).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
   it('chooses the content type from Accept as Apollo does', async () => {
     const query = '{ markets(first: 1) { items { marketId } } }';
     for (const accept of [
