@@ -1,8 +1,8 @@
 // The HTTP fast lane: a POST of a query that gateway/sql/operation.ts compiles into one statement is
 // answered from that statement's JSON text, without Apollo's request pipeline, without graphql-js
 // execution and without parsing the JSON that Postgres built only to serialise it again. Parsing
-// and validation happen once per query text (a bounded cache); per request remain the variables,
-// the same limits as the Apollo lane (input nesting, cost), the compilation and the statement.
+// and validation happen once per query text, compilation once per query text and variables (bounded
+// caches); per request remain the limits of the Apollo lane (input nesting, cost) and the statement.
 //
 // The lane answers only what it is sure of: a valid query operation over the entity API, a plain
 // JSON POST, an Accept header it can read. Anything else, and any failure on the way (a limit, an
