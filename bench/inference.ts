@@ -1,4 +1,4 @@
-// `npm run bench -- inference [--seconds=4] [--requests=40000] [--reps=3] [--concurrency=64] [--max-wait-ms=2]`
+// `npm run bench -- inference [--seconds=4] [--requests=40000] [--reps=3] [--concurrency=64] [--max-wait-ms=0]`
 // (runs lib/bench/inference.js after the build). Throughput and latency of scoring over HTTP against the
 // real service process (lib/inference/main.js): one-row requests without batching (max batch 1) against
 // the dynamic batcher, at the same concurrency, on the CPU provider and on CUDA when it loads, beside

@@ -13,9 +13,9 @@ const schema = z.object({
   INDEXER_HEAD_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(250),
   INDEXER_RPC_RATE_LIMIT: z.coerce.number().int().min(1).default(1000),
   /**
-   * RPC requests in flight at once while backfilling (each fetches 10 blocks, and one is fetched while
-   * a batch is processed). More only hold more fetched blocks in memory ahead of the processing: on
-   * 700k events of the large preset (anvil), 1 and 2 backfilled at the same speed, 1 with 57 MB less.
+   * RPC requests in flight at once; while backfilling, splits in flight (at most 5; ingest.ts sizes
+   * them). More hide a remote node's latency and hold more fetched blocks in memory; a local node
+   * serves one at a time (on 700k events of the large preset, anvil: 1 and 2 at the same speed).
    */
   INDEXER_RPC_CAPACITY: z.coerce.number().int().min(1).max(100).default(1),
   /** What to do when the chain behind RPC_URL is not the one the database holds. */

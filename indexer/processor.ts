@@ -17,7 +17,7 @@ export const FIELDS = {
 export function createProcessor(opts: {
   rpcUrl: string;
   rateLimit: number;
-  /** RPC requests in flight at once; the backfill has as many splits in flight. */
+  /** RPC requests in flight at once; the backfill has as many splits in flight (at most 5). */
   capacity: number;
   finality: number;
   headPollMs: number;
