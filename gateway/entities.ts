@@ -66,6 +66,11 @@ export interface EntitySpec {
    * NOTIFY gives counts instead of ids (a large batch): the rows changed in the batch's blocks.
    */
   changedAtColumn?: string;
+  /**
+   * A table of few rows (governance creates them: subnets, markets). The SQL lane joins it whole
+   * to the rows that point at it, where a lookup per row read its one page of rows every time.
+   */
+  fewRows?: boolean;
 }
 
 const id = (description?: string): FieldSpec => ({ kind: 'id', column: 'id', sortable: true, description });
@@ -94,6 +99,7 @@ const float = (column: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({ 
 export const Subnet: EntitySpec = {
   name: 'Subnet',
   changedAtColumn: 'updated_at_block',
+  fewRows: true,
   plural: 'subnets',
   table: 'subnet',
   defaultOrderBy: 'netuid',
@@ -205,6 +211,7 @@ export const StakeEvent: EntitySpec = {
 export const Market: EntitySpec = {
   name: 'Market',
   changedAtColumn: 'updated_at_block',
+  fewRows: true,
   plural: 'markets',
   table: 'market',
   defaultOrderBy: 'marketId',

@@ -178,6 +178,41 @@ describe('relations, lookups, filters', () => {
     await same(`{ jobs(first: 5, orderBy: payment, where: { market_: { name: "no such market" } }) { items { id } totalCount } }`);
   });
 
+  it('keeps the page order when Postgres joins the items to their relations by hash', async () => {
+    // Without nested loops the market join (a table of few rows) becomes a hash join that may read
+    // the markets and probe the page's rows, emitting them in the markets' order: the aggregates must sort.
+    const q = `query P($after: String, $dir: OrderDirection) { jobs(first: 30, orderBy: payment, orderDirection: $dir, after: $after) {
+      items { id payment market { name } provider { id tier } } pageInfo { hasNextPage endCursor } } }`;
+    const unnumbered = '{ jobs(first: 30, orderBy: postedAt) { items { id postedAt provider { id } market { kind } } } }';
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      await c.query('SET enable_nestloop = off; SET enable_mergejoin = off');
+      const hashed: string[] = [];
+      for (const [query, vars] of [
+        [q, { dir: 'DESC', after: null }],
+        [q, { dir: 'ASC', after: null }],
+        [unnumbered, {}],
+      ] as const) {
+        const compiled = compile(query, vars)!;
+        const plan = await c.query(`EXPLAIN ${compiled.sql}`, compiled.params);
+        hashed.push(plan.rows.map((r) => r['QUERY PLAN']).join('\n'));
+        const { rows } = await c.query(compiled.sql, compiled.params);
+        const slow = await execute({
+          schema: gateway.schema,
+          document: parse(query),
+          variableValues: vars,
+          contextValue: gateway.createContext(),
+        });
+        expect(JSON.stringify(rows[0].data)).toBe(JSON.stringify(slow.data));
+      }
+      // The hash join this test is about happened.
+      expect(hashed.join('\n')).toMatch(/Hash Right Join/);
+    } finally {
+      await c.end();
+    }
+  });
+
   it('pages with a cursor from either lane', async () => {
     const q =
       'query P($after: String) { jobs(first: 20, orderBy: payment, after: $after) { items { id payment } pageInfo { endCursor } } }';
