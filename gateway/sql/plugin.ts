@@ -4,6 +4,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import type { GatewayContext } from '../context';
+import { QueryTimeoutError, timeoutResult } from '../errors';
 import type { QueryFn } from '../store';
 import { compileOperation } from './operation';
 
@@ -19,8 +20,11 @@ export function createOperationPlugin(query: QueryFn): ApolloServerPlugin<Gatewa
           let rows: Record<string, unknown>[];
           try {
             rows = await query(compiled.sql, compiled.params);
-          } catch {
-            // The resolvers' lane answers with its own errors (a timeout there too: QUERY_TIMEOUT).
+          } catch (err) {
+            const head = { status: undefined, headers: new HeaderMap() };
+            // The resolvers would run the same work again: a timeout is the answer.
+            if (err instanceof QueryTimeoutError) return { http: head, body: { kind: 'single', singleResult: timeoutResult() } };
+            // Any other failure: the resolvers' lane answers with its own errors.
             return null;
           }
           return {

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import { fromDatabaseError } from '../errors';
 import type { QueryFn } from '../store';
 import type { JsonTextQuery } from './fast';
 
@@ -36,20 +37,29 @@ export function createPoolQueries(dataSource: DataSource): PoolQueries {
   };
   const pool = () => (dataSource.driver as unknown as { master?: Pool }).master;
   return {
+    // Errors the caller can act on (the statement timeout) come out classified, whichever resolver ran the statement.
     async query(sql, params) {
       const p = pool();
       dataSource.logger.logQuery(sql, params);
-      if (!p) return dataSource.query(sql, params);
-      const res = await p.query({ name: nameOf(sql), text: sql, values: params });
-      return res.rows;
+      try {
+        if (!p) return await dataSource.query(sql, params);
+        const res = await p.query({ name: nameOf(sql), text: sql, values: params });
+        return res.rows;
+      } catch (err) {
+        throw fromDatabaseError(err);
+      }
     },
     async jsonText(sql, params) {
       const p = pool();
       dataSource.logger.logQuery(sql, params);
       if (!p) throw new Error('the pool is not open');
-      const res = await p.query({ name: nameOf(sql), text: sql, values: params, types: TEXT_TYPES, rowMode: 'array' });
-      const row = res.rows[0] as unknown[] | undefined;
-      return row === undefined || row[0] === null ? null : (row[0] as string);
+      try {
+        const res = await p.query({ name: nameOf(sql), text: sql, values: params, types: TEXT_TYPES, rowMode: 'array' });
+        const row = res.rows[0] as unknown[] | undefined;
+        return row === undefined || row[0] === null ? null : (row[0] as string);
+      } catch (err) {
+        throw fromDatabaseError(err);
+      }
     },
   };
 }
