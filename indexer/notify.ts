@@ -1,6 +1,7 @@
 // After each batch, a Postgres NOTIFY says what changed, for the gateway's subscriptions. It is sent
 // inside the batch's transaction, so Postgres delivers it at commit, and never for a rolled-back batch;
-// every listener (each gateway replica) gets it.
+// every listener (each gateway replica) gets it. A batch that changed nothing is notified too: the
+// index moved on (the gateway's newBlock), and its payload is a few bytes.
 import type { Store } from '@subsquid/typeorm-store';
 import type { EntityManager } from 'typeorm';
 import type { Changes } from './state';
@@ -25,7 +26,6 @@ export function buildChangesPayload(block: number, changes: Changes, compact = f
 }
 
 export async function notifyChanges(store: Store, block: number, changes: Changes, compact = false): Promise<void> {
-  if (Object.keys(changes).length === 0) return;
   // The store's transaction-bound EntityManager: typeorm-store keeps it private, and the NOTIFY must
   // run in that transaction to be tied to the commit.
   const em = (store as unknown as { em: () => EntityManager }).em();

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createClient } from 'graphql-ws';
 import { Client } from 'pg';
 import { type Address, createPublicClient, http, type PublicClient } from 'viem';
 import {
@@ -20,6 +21,7 @@ import {
 } from '../chain';
 import { createGateway, type Gateway } from '../gateway';
 import { createInferenceService } from '../inference';
+import WebSocket from 'ws';
 import { createTestDatabase, type RunningProcess, runLib, type TestDatabase, waitFor } from './harness';
 
 jest.setTimeout(120_000);
@@ -171,6 +173,66 @@ describe('simulator → devnet → indexer → Postgres → gateway', () => {
       expect(indexed).toBe(logs.length);
     } finally {
       await c.end();
+    }
+  });
+
+  it("feeds the gateway's subscriptions through the indexer's NOTIFY: newBlock for batches without changes too, jobUpdated for every job changed", async () => {
+    const start = await indexToHead(db, client, indexer);
+    // A replica of its own: the one above has served in-process (Apollo then refuses to listen).
+    const live = await createGateway({ databaseUrl: db.url });
+    const { url } = await live.listen(0, '127.0.0.1');
+    await live.changesReady();
+    const ws = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    const blocks: number[] = [];
+    const jobs = new Map<number, string>();
+    const failures: unknown[] = [];
+    const sink = <T>(next: (data: T) => void) => ({
+      next: (r: { data?: unknown; errors?: unknown }) => (r.errors ? failures.push(r.errors) : next(r.data as T)),
+      error: (e: unknown) => void failures.push(e),
+      complete: () => {},
+    });
+    const stops = [
+      ws.subscribe(
+        { query: 'subscription { newBlock { number } }' },
+        sink<{ newBlock: { number: number } }>((d) => void blocks.push(d.newBlock.number)),
+      ),
+      ws.subscribe(
+        { query: 'subscription { jobUpdated { jobId state } }' },
+        sink<{ jobUpdated: { jobId: number; state: string } }>((d) => void jobs.set(d.jobUpdated.jobId, d.jobUpdated.state)),
+      ),
+    ];
+    try {
+      await waitFor('both subscriptions', 10_000, async () => live.stats().subscriptions === 2);
+      // Blocks without a single log: the index moves on, and so must newBlock.
+      for (let i = 0; i < 3; i++) await client.request({ method: 'evm_mine' as never, params: [] as never });
+      const empty = await indexToHead(db, client, indexer);
+      await waitFor(`newBlock to reach the empty block ${empty}`, 10_000, async () => (blocks.at(-1) ?? -1) >= empty);
+      expect(blocks[0]).toBeGreaterThan(start);
+      expect(blocks).toEqual([...blocks].sort((a, b) => a - b));
+      expect(jobs.size).toBe(0);
+
+      await sim.run({ rounds: 2 });
+      const head = await indexToHead(db, client, indexer);
+      await waitFor(`newBlock to reach ${head}`, 10_000, async () => (blocks.at(-1) ?? -1) >= head);
+      const c = new Client({ connectionString: db.url });
+      await c.connect();
+      try {
+        const changed = (
+          await c.query<{ job_id: number; state: string }>('select job_id, state from job where updated_at_block > $1 order by job_id', [
+            empty,
+          ])
+        ).rows;
+        expect(changed.length).toBeGreaterThan(0);
+        await waitFor('every changed job', 10_000, async () => changed.every((j) => jobs.get(j.job_id) === j.state));
+        expect([...jobs.keys()].sort((a, b) => a - b)).toEqual(changed.map((j) => j.job_id));
+      } finally {
+        await c.end();
+      }
+      expect(failures).toEqual([]);
+    } finally {
+      for (const stop of stops) stop();
+      await ws.dispose();
+      await live.close();
     }
   });
 
