@@ -15,6 +15,7 @@ import {
   type ProviderRow,
   silentLogger,
 } from '../inference';
+import { LATENCY_BUCKETS_SECONDS } from '../inference/metrics';
 import { createTestDatabase, insertRow, type TestDatabase } from './harness';
 
 const RELIABLE = '0x1111111111111111111111111111111111111111';
@@ -247,7 +248,24 @@ describe('GET /health and /metrics', () => {
     expect(delta('inference_errors_total{code="BAD_JSON"}')).toBe(1);
     expect(delta('inference_score_duration_seconds_count')).toBe(3);
     expect(delta('inference_score_duration_seconds_sum')).toBeGreaterThan(0);
+    // The latency is a histogram: its cumulative buckets hold those three requests (each under a second
+    // here), never fewer in a wider bucket, and +Inf equals the count.
+    expect(after).toContain('# TYPE inference_score_duration_seconds histogram');
+    const buckets = LATENCY_BUCKETS_SECONDS.map((le) => delta(`inference_score_duration_seconds_bucket{le="${le}"}`));
+    expect(buckets.at(-1)).toBe(3);
+    for (let i = 1; i < buckets.length; i++) expect(buckets[i]).toBeGreaterThanOrEqual(buckets[i - 1]!);
+    expect(delta('inference_score_duration_seconds_bucket{le="+Inf"}')).toBe(3);
+    // The slowest of the three took at least their mean, so a bucket below the mean cannot hold all three.
+    const meanSeconds = delta('inference_score_duration_seconds_sum') / 3;
+    LATENCY_BUCKETS_SECONDS.forEach((le, i) => {
+      if (le < meanSeconds) expect(buckets[i]).toBeLessThan(3);
+    });
     expect(after).toContain('# TYPE inference_batch_size histogram');
+    // The one 3-row request was one run (nothing else was in flight): the batch histogram's le="4" bucket holds it.
+    expect(delta('inference_batch_size_bucket{model="provider-reputation",le="2"}')).toBe(0);
+    expect(delta('inference_batch_size_bucket{model="provider-reputation",le="4"}')).toBe(1);
+    expect(delta('inference_batch_size_count{model="provider-reputation"}')).toBe(1);
+    expect(delta('inference_batch_size_sum{model="provider-reputation"}')).toBe(3);
   });
 });
 
