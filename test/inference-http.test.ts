@@ -276,6 +276,29 @@ describe('in-process use', () => {
     await expect(svc.score({ addresses: [UNKNOWN] })).rejects.toMatchObject({ code: 'UNKNOWN_ADDRESS', status: 404 });
   });
 
+  it.each([
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['-Infinity', Number.NEGATIVE_INFINITY],
+  ])('score() refuses %s in a row with 400 INVALID_NUMBER, before any run', async (_what, v) => {
+    const runs = () => batchCount(svc.metrics());
+    const before = runs();
+    await expect(
+      svc.score({
+        rows: [
+          [1, 1, 1, 1, 1, 1],
+          [1, 1, v, 1, 1, 1],
+        ],
+      }),
+    ).rejects.toMatchObject({
+      name: 'InferenceRequestError',
+      code: 'INVALID_NUMBER',
+      status: 400,
+      message: 'rows[1][2] (benchmark_score) must be a finite number',
+    });
+    expect(runs()).toBe(before);
+  });
+
   it('without a database, rows still score and addresses answer 503', async () => {
     const local = await createInferenceService({ logger: silentLogger, modelVersion: 1 });
     try {
