@@ -55,6 +55,7 @@ it('has the root fields and per-entity naming every later feature builds on', as
       'market',
       'markets',
       'neuron',
+      'neuronByHotkey',
       'neurons',
       'provider',
       'providers',

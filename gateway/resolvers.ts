@@ -37,6 +37,15 @@ class LookupResolver {
     return ctx.store.findOne(ENTITY_SPECS.Neuron, { netuid, uid });
   }
 
+  @Query(() => TYPES.Neuron.object, {
+    nullable: true,
+    description:
+      "A subnet's neuron by its hotkey (any letter case; a hotkey holds at most one uid per subnet). On every subnet: neurons(where: { hotkey })",
+  })
+  neuronByHotkey(@Arg('netuid', () => Int) netuid: number, @Arg('hotkey', () => String) hotkey: string, @Ctx() ctx: GatewayContext) {
+    return ctx.store.findOne(ENTITY_SPECS.Neuron, { netuid, hotkey });
+  }
+
   @Query(() => TYPES.Market.object, { nullable: true })
   market(@Arg('marketId', () => Int) marketId: number, @Ctx() ctx: GatewayContext) {
     return ctx.store.findOne(ENTITY_SPECS.Market, { marketId });

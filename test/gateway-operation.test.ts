@@ -128,7 +128,7 @@ describe('relations, lookups, filters', () => {
     ],
     [
       'lookups',
-      '{ neuron(netuid: 1, uid: 2) { id hotkey } market(marketId: 2) { name } a: subnet(netuid: 1) { name } b: subnet(netuid: 3) { name } }',
+      `{ neuron(netuid: 1, uid: 2) { id hotkey } h: neuronByHotkey(netuid: 1, hotkey: "${addr(2102).toUpperCase()}") { id uid } market(marketId: 2) { name } a: subnet(netuid: 1) { name } b: subnet(netuid: 3) { name } }`,
     ],
     [
       'deep filter with relation filters, or and sorting',

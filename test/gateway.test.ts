@@ -221,12 +221,16 @@ describe('values', () => {
   it('looks up by unique keys, addresses in any case', async () => {
     const res = await gql(`{
       subnet(netuid: 2) { id name } neuron(netuid: 3, uid: 4) { id hotkey }
+      byHotkey: neuronByHotkey(netuid: 3, hotkey: "${addr(2304).toUpperCase().replace('0X', '0x')}") { id uid }
+      elsewhere: neuronByHotkey(netuid: 2, hotkey: "${addr(2304)}") { id }
       market(marketId: 5) { kind } provider(address: "${addr(5007).toUpperCase().replace('0X', '0x')}") { address gpuModel }
       missing: provider(address: "0x0000000000000000000000000000000000000001") { address } job(jobId: 9999) { id } }`);
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({
       subnet: { id: '2', name: 'subnet 2' },
       neuron: { id: '3-4', hotkey: addr(2304) },
+      byHotkey: { id: '3-4', uid: 4 },
+      elsewhere: null,
       market: { kind: 'INFERENCE' },
       provider: { address: addr(5007), gpuModel: 'A100' },
       missing: null,

@@ -61,6 +61,7 @@ const TO_MANY: Partial<Record<string, Record<string, { spec: EntitySpec; column:
 const LOOKUPS: Record<string, EntitySpec> = {
   subnet: ENTITY_SPECS.Subnet,
   neuron: ENTITY_SPECS.Neuron,
+  neuronByHotkey: ENTITY_SPECS.Neuron,
   market: ENTITY_SPECS.Market,
   provider: ENTITY_SPECS.Provider,
   job: ENTITY_SPECS.Job,
