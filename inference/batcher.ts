@@ -9,6 +9,10 @@
 // rate (a GPU); with a positive wait and fewer concurrent clients than maxBatch, every run waits the
 // full maxWaitMs (the benchmark measured both).
 
+/** Defaults of the service's batcher (INFERENCE_MAX_BATCH / INFERENCE_MAX_WAIT_MS and createInferenceService's options). */
+export const DEFAULT_MAX_BATCH = 256;
+export const DEFAULT_MAX_WAIT_MS = 0;
+
 export interface BatcherOptions {
   /** Values per row. */
   width: number;

@@ -2,6 +2,7 @@
 // fails with one line naming the variable.
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT_MS } from './batcher';
 import { DEFAULT_MODEL_DIR } from './paths';
 import { EXECUTION_PROVIDERS, type ExecutionProviderName } from './session';
 
@@ -71,8 +72,8 @@ const VARIABLES = {
         .array(z.enum(EXECUTION_PROVIDERS, `must be a comma-separated list of ${EXECUTION_PROVIDERS.join(', ')}`))
         .min(1, 'must list at least one provider'),
     ),
-  INFERENCE_MAX_BATCH: int(1, 65536).default(256),
-  INFERENCE_MAX_WAIT_MS: int(0, 10_000).default(0),
+  INFERENCE_MAX_BATCH: int(1, 65536).default(DEFAULT_MAX_BATCH),
+  INFERENCE_MAX_WAIT_MS: int(0, 10_000).default(DEFAULT_MAX_WAIT_MS),
   INFERENCE_INTRA_OP_THREADS: int(1, 256).default(1),
 };
 

@@ -10,7 +10,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
-import { type Batcher, createBatcher } from './batcher';
+import { type Batcher, createBatcher, DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT_MS } from './batcher';
 import { InferenceErrorCode as Code, InferenceRequestError, ModelIncompatibleError, ModelLoadError, PortInUseError } from './errors';
 import {
   buildFeatureMatrix,
@@ -44,9 +44,12 @@ export interface InferenceServiceOptions {
   adminToken?: string;
   /** Execution providers in order of preference; default ['cpu']. */
   providers?: readonly ExecutionProviderName[];
-  /** Most rows per onnxruntime run; default 256. */
+  /** Most rows per onnxruntime run; default 256 (DEFAULT_MAX_BATCH, as INFERENCE_MAX_BATCH). */
   maxBatch?: number;
-  /** Longest wait for more requests before a run; default 2 ms. 0: until the end of the event-loop turn. */
+  /**
+   * Longest wait for more requests before a run; default 0 (DEFAULT_MAX_WAIT_MS, as INFERENCE_MAX_WAIT_MS): until
+   * the end of the event-loop turn, which batches what arrived together without adding latency.
+   */
   maxWaitMs?: number;
   /** onnxruntime intra-op threads per session; default 1 (batches are small; see session.ts). */
   intraOpThreads?: number;
@@ -112,6 +115,8 @@ export interface InferenceService {
   reload(options?: ReloadOptions): Promise<ReloadResponse>;
   /** Resolves once every replaced model has been drained and released. */
   drained(): Promise<void>;
+  /** The dynamic batcher's settings, as configured or defaulted. */
+  readonly batching: { maxBatch: number; maxWaitMs: number };
   /** The default model and the execution provider it runs on (they change on reload). */
   readonly model: { name: string; version: number };
   readonly executionProvider: ExecutionProviderName;
@@ -152,8 +157,8 @@ export async function createInferenceService(opts: InferenceServiceOptions = {})
   const modelDir = opts.modelDir ?? DEFAULT_MODEL_DIR;
   const defaultName = opts.modelName ?? DEFAULT_MODEL_NAME;
   const providers = opts.providers ?? ['cpu'];
-  const maxBatch = opts.maxBatch ?? 256;
-  const maxWaitMs = opts.maxWaitMs ?? 2;
+  const maxBatch = opts.maxBatch ?? DEFAULT_MAX_BATCH;
+  const maxWaitMs = opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   const maxRequestRows = opts.maxRequestRows ?? 10_000;
   const metrics: Metrics = createMetrics();
 
@@ -411,6 +416,7 @@ export async function createInferenceService(opts: InferenceServiceOptions = {})
     get executionProvider() {
       return (current.models.get(defaultName) as ServedModel).executionProvider;
     },
+    batching: { maxBatch, maxWaitMs },
     score,
     health,
     reload,

@@ -10,6 +10,7 @@ import {
   buildLogisticScores,
   createInferenceService,
   type InferenceService,
+  loadConfig,
   PROVIDER_REPUTATION_FEATURES,
   PROVIDER_REPUTATION_PARAMETERS,
   type ProviderRow,
@@ -302,6 +303,11 @@ describe('in-process use', () => {
   it('without a database, rows still score and addresses answer 503', async () => {
     const local = await createInferenceService({ logger: silentLogger, modelVersion: 1 });
     try {
+      // Its batcher defaults are the process's (INFERENCE_MAX_BATCH / INFERENCE_MAX_WAIT_MS unset): 256 rows, 0 ms.
+      const { maxBatch, maxWaitMs } = loadConfig({});
+      expect(local.batching).toEqual({ maxBatch, maxWaitMs });
+      expect(local.batching).toEqual({ maxBatch: 256, maxWaitMs: 0 });
+      expect(svc.batching).toEqual({ maxBatch: 256, maxWaitMs: 10 });
       expect((await local.score({ rows: [[1, 1, 1, 1, 1, 1]] })).results).toHaveLength(1);
       await expect(local.score({ addresses: [RELIABLE] })).rejects.toMatchObject({ code: 'ADDRESS_SCORING_UNAVAILABLE', status: 503 });
     } finally {
