@@ -5,6 +5,7 @@ import { Arg, Args, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver,
 import { StatPeriod } from '../schema';
 import type { GatewayContext } from './context';
 import { ENTITY_SPECS, type EntitySpec } from './entities';
+import { BadUserInputError } from './errors';
 import { RankingResolver } from './rankings.resolver';
 import { BigIntScalar } from './scalars';
 import type { ListArgs } from './sql/list';
@@ -40,8 +41,15 @@ export class ProtocolLookupResolver {
     nullable: true,
     description: 'One posted epoch of a subnet (epoch numbers start at 1); verify recomputes it',
   })
-  epoch(@Arg('netuid', () => Int) netuid: number, @Arg('epoch', () => Int) epoch: number, @Ctx() ctx: GatewayContext) {
-    return ctx.store.byId(E.SubnetEpoch, `${netuid}-${epoch}`);
+  epoch(
+    @Arg('netuid', () => Int) netuid: number,
+    @Arg('number', () => Int, { nullable: true, description: 'The epoch number' }) number: number | null | undefined,
+    @Arg('epoch', () => Int, { nullable: true, deprecationReason: 'use number' }) epoch: number | null | undefined,
+    @Ctx() ctx: GatewayContext,
+  ) {
+    // Exactly one of the two: `epoch` was this argument's first name.
+    if ((number == null) === (epoch == null)) throw new BadUserInputError('epoch takes exactly one of number and epoch (deprecated)');
+    return ctx.store.byId(E.SubnetEpoch, `${netuid}-${number ?? epoch}`);
   }
 
   @Query(() => TYPES.Account.object, { nullable: true, description: 'A holder of the token, by address in any letter case' })

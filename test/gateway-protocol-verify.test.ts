@@ -1,4 +1,4 @@
-// `epoch(netuid, epoch) { verify }` on a real run: the simulator drives a devnet with the keeper
+// `epoch(netuid, number) { verify }` on a real run: the simulator drives a devnet with the keeper
 // posting epochs in-process, the real indexer process indexes it, and the gateway recomputes every
 // posted epoch from the indexed chain events alone. Then one posted row is altered in the database
 // and verify names exactly that uid and field, and nothing else.
@@ -89,7 +89,7 @@ it('reports exactly the altered output of a tampered epoch, and only there', asy
   const forged = row.incentive === 65535 ? 0 : row.incentive + 1;
   await pg.query(`update neuron_epoch set incentive = $2 where id = $1`, [row.id, forged]);
   try {
-    const res = await gateway.execute(`query($n: Int!, $e: Int!) { epoch(netuid: $n, epoch: $e) { ${VERIFY} } }`, {
+    const res = await gateway.execute(`query($n: Int!, $e: Int!) { epoch(netuid: $n, number: $e) { ${VERIFY} } }`, {
       n: target.netuid,
       e: target.epoch,
     });
@@ -124,7 +124,7 @@ it('tells a stake the index never saw apart from the posted inputs', async () =>
   const ev = rows[0];
   await pg.query(`delete from chain_event where id = $1`, [ev.id]);
   try {
-    const res = await gateway.execute(`query($n: Int!, $e: Int!) { epoch(netuid: $n, epoch: $e) { ${VERIFY} } }`, {
+    const res = await gateway.execute(`query($n: Int!, $e: Int!) { epoch(netuid: $n, number: $e) { ${VERIFY} } }`, {
       n: target.netuid,
       e: target.epoch,
     });

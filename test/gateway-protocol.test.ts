@@ -82,10 +82,15 @@ describe('new tables and field kinds', () => {
     expect(sort.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
-  it('looks up an epoch by (netuid, epoch) and an account by address in any case', async () => {
-    const data = await gql(`{ epoch(netuid: 3, epoch: 2) { id block neuronCount subnet { netuid } }
+  it('looks up an epoch by (netuid, number) and an account by address in any case', async () => {
+    const data = await gql(`{ epoch(netuid: 3, number: 2) { id block neuronCount subnet { netuid } } old: epoch(netuid: 3, epoch: 2) { id }
       account(address: "${addr(3001).toUpperCase().replace('0X', '0x')}") { id balance } none: epoch(netuid: 3, epoch: 99) { id } }`);
     expect(data.epoch).toEqual({ id: '3-2', block: 1000 + 300 + 20, neuronCount: 6, subnet: { netuid: 3 } });
+    expect(data.old).toEqual({ id: '3-2' });
+    for (const args of ['netuid: 3', 'netuid: 3, number: 2, epoch: 2']) {
+      const res = await gateway.execute(`{ epoch(${args}) { id } }`);
+      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    }
     expect(data.account).toEqual({ id: addr(3001), balance: String(4n * 10n ** 18n) });
     expect(data.none).toBeNull();
   });
