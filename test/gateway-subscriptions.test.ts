@@ -283,6 +283,35 @@ describe('errors: the same codes and limits as queries', () => {
   });
 });
 
+it("rate limit: subscriptions draw on the peer's bucket that its HTTP requests share", async () => {
+  const limited = await createGateway({ databaseUrl: db.url, rateLimit: { perSecond: 1, burst: 2 } });
+  const { url } = await limited.listen(0);
+  const c = client(url.replace(/^http/, 'ws'));
+  try {
+    const accepted = [subscribe(c, 'subscription { newBlock { number } }'), subscribe(c, 'subscription { newBlock { number } }')];
+    await until('two subscriptions', () => limited.stats().subscriptions === 2);
+    const refused = subscribe(c, 'subscription { newBlock { number } }');
+    await until('an error', () => refused.error() !== undefined);
+    const errors = refused.error() as { message: string; extensions?: { code?: string } }[];
+    expect(errors.map((e) => e.extensions?.code)).toEqual(['RATE_LIMITED']);
+    expect(accepted.map((a) => a.error())).toEqual([undefined, undefined]);
+    // The same bucket: the peer's next HTTP request is refused too.
+    const http = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ _meta { block } }"}' });
+    expect(http.status).toBe(429);
+    for (const a of accepted) a.stop();
+    await until('subscriptions to end', () => limited.stats().subscriptions === 0);
+    // Refilled (1 per second): served again.
+    await new Promise((r) => setTimeout(r, 1100));
+    const again = subscribe(c, 'subscription { newBlock { number } }');
+    await until('a subscription', () => limited.stats().subscriptions === 1);
+    expect(again.error()).toBeUndefined();
+    again.stop();
+  } finally {
+    await c.dispose();
+    await limited.close();
+  }
+});
+
 it('recovers from a dropped LISTEN connection and emits what changed while it was away', async () => {
   const s = urls.map((u) => subscribe(client(u), 'subscription { jobUpdated(where: { jobId_in: [7, 9] }) { jobId workEstimate } }'));
   await subscribed([1, 1]);
