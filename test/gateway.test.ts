@@ -137,6 +137,16 @@ describe('lists page through every row in (sort key, id) order, as SQL says', ()
       sql: `select id from job where posted_at >= '2025-01-01T05:05:00Z' and provider_id is null order by posted_at, id`,
     },
     {
+      field: 'jobs',
+      entity: 'Job',
+      // A sender's jobs in a time range; the address in upper case matches (addresses match in any case).
+      where: { sender: addr(7003).toUpperCase().replace('0X', '0x'), postedAt_lt: '2025-01-01T10:00:00Z', state_not_in: ['CANCELLED'] },
+      orderBy: 'postedAt',
+      dir: 'DESC',
+      first: 3,
+      sql: `select id from job where sender = '${addr(7003)}' and posted_at < '2025-01-01T10:00:00Z' and state <> 'CANCELLED' order by posted_at desc, id desc`,
+    },
+    {
       field: 'jobEvents',
       entity: 'JobEvent',
       where: {
