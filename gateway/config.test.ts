@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       maxAliases: 30,
       maxCost: 50_000,
       rateLimit: { perSecond: 50, burst: 100 },
+      trustedProxies: 0,
       mutations: undefined,
     });
   });
@@ -48,12 +49,14 @@ describe('loadConfig', () => {
       GATEWAY_MAX_COST: '900',
       GATEWAY_RATE_LIMIT_PER_SECOND: '5',
       GATEWAY_RATE_LIMIT_BURST: '7',
+      GATEWAY_TRUSTED_PROXIES: '2',
     });
     expect(c).toMatchObject({
       maxDepth: 6,
       maxAliases: 0,
       maxCost: 900,
       rateLimit: { perSecond: 5, burst: 7 },
+      trustedProxies: 2,
       port: 4100,
       host: '0.0.0.0',
       rpcUrl: 'http://127.0.0.1:8545',
@@ -71,6 +74,7 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: DB, GATEWAY_STATEMENT_TIMEOUT_MS: '0' }, /^GATEWAY_STATEMENT_TIMEOUT_MS must be between/],
     [{ DATABASE_URL: DB, GATEWAY_MAX_COST: '0' }, /^GATEWAY_MAX_COST must be between/],
     [{ DATABASE_URL: DB, GATEWAY_RATE_LIMIT_PER_SECOND: 'lots' }, /^GATEWAY_RATE_LIMIT_PER_SECOND must be an integer$/],
+    [{ DATABASE_URL: DB, GATEWAY_TRUSTED_PROXIES: '11' }, /^GATEWAY_TRUSTED_PROXIES must be between 0 and 10$/],
   ])('fails with one line naming the variable: %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

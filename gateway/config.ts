@@ -1,6 +1,7 @@
 // The gateway process's configuration: the only module that reads process.env. Validated once at
 // start-up; a bad value fails with one line that names the variable.
 import { z } from 'zod';
+import { MAX_TRUSTED_PROXIES } from './client-ip';
 
 const url = (protocols: RegExp) =>
   z.string().refine((v) => {
@@ -31,6 +32,8 @@ const schema = z.object({
   /** Requests per second per client IP (token bucket refill); 0 turns the limit off. */
   GATEWAY_RATE_LIMIT_PER_SECOND: int(0, 1_000_000).default(50),
   GATEWAY_RATE_LIMIT_BURST: int(1, 1_000_000).default(100),
+  /** Proxies in front whose X-Forwarded-For entries name the client of the per-IP limits. */
+  GATEWAY_TRUSTED_PROXIES: int(0, MAX_TRUSTED_PROXIES).default(0),
   /** The deployment (contract addresses) of RPC_URL's chain: turns on the signed mutations. */
   DEPLOYMENT_FILE: z.string().min(1).optional(),
   /** Private key of the relayer that sends and pays for the signed mutations. */
@@ -57,6 +60,7 @@ export interface GatewayConfig {
   maxCost: number;
   /** Undefined when GATEWAY_RATE_LIMIT_PER_SECOND is 0. */
   rateLimit?: { perSecond: number; burst: number };
+  trustedProxies: number;
   /** Signed mutations: present when DEPLOYMENT_FILE is set (which needs RPC_URL). */
   mutations?: {
     deploymentFile: string;
@@ -101,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxCost: c.GATEWAY_MAX_COST,
     rateLimit:
       c.GATEWAY_RATE_LIMIT_PER_SECOND > 0 ? { perSecond: c.GATEWAY_RATE_LIMIT_PER_SECOND, burst: c.GATEWAY_RATE_LIMIT_BURST } : undefined,
+    trustedProxies: c.GATEWAY_TRUSTED_PROXIES,
     mutations: c.DEPLOYMENT_FILE
       ? {
           deploymentFile: c.DEPLOYMENT_FILE,

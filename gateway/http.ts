@@ -7,6 +7,7 @@ import type { ApolloServer, BaseContext } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import { ErrorCode } from './errors';
 import type { RateLimiter } from './ratelimit';
+import { clientAddress } from './client-ip';
 import type { FastLane } from './sql/fast';
 
 const MAX_BODY_BYTES = 1 << 20;
@@ -62,6 +63,8 @@ export interface HttpServerOptions {
   rateLimit?: RateLimiter;
   /** Answers the JSON POSTs it can without Apollo (gateway/sql/fast.ts); null sends a request on to Apollo. */
   fast?: FastLane;
+  /** Proxies in front whose X-Forwarded-For entries name the client (gateway/client-ip.ts); default 0. */
+  trustedProxies?: number;
 }
 
 export function createHttpServer<C extends BaseContext>(
@@ -77,7 +80,8 @@ export function createHttpServer<C extends BaseContext>(
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== path) throw new HttpError(404, 'not found');
       onPath = true;
-      const limited = opts.rateLimit?.take(req.socket.remoteAddress ?? 'unknown');
+      const clientIp = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], opts.trustedProxies ?? 0);
+      const limited = opts.rateLimit?.take(clientIp);
       if (limited && !limited.ok) {
         const seconds = Math.ceil(limited.retryAfterMs / 1000);
         throw new HttpError(429, `too many requests from this address; retry in ${seconds} s`, ErrorCode.RATE_LIMITED, {
@@ -109,7 +113,7 @@ export function createHttpServer<C extends BaseContext>(
       }
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-        context: () => context(req.socket.remoteAddress),
+        context: () => context(clientIp),
       });
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;

@@ -127,6 +127,11 @@ export interface GatewayOptions {
   maxCost?: number;
   /** Per-IP token bucket on HTTP requests and WebSocket subscribe messages; off unless given. */
   rateLimit?: { perSecond: number; burst: number };
+  /**
+   * Proxies of ours in front of the gateway (a load balancer): the client of the per-IP limits is then
+   * the X-Forwarded-For entry that many places from the right (gateway/client-ip.ts); default 0, the TCP peer.
+   */
+  trustedProxies?: number;
   /** The protocol's contracts on rpcUrl's chain: enables the typed-data queries of the signed mutations. */
   deployment?: Deployment;
   /** Key of the relayer that sends (and pays for) signed mutations; without it they answer MUTATIONS_UNAVAILABLE. */
@@ -274,7 +279,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const httpServer = createHttpServer<GatewayContext>(
     { executeHTTPGraphQLRequest: (req) => server.executeHTTPGraphQLRequest(req) },
     async (clientIp) => makeContext(clientIp),
-    { rateLimit, fast },
+    { rateLimit, fast, trustedProxies: opts.trustedProxies },
   );
   // noServer: attached to the http server's upgrades by hand, because a WebSocketServer given the
   // server re-emits its listen errors (EADDRINUSE) as its own, which graphql-ws then logs.
@@ -286,7 +291,15 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
-  const wsServer = useWebSocketServer(wss, { schema, validationRules, maxCost, formatError, rateLimit, context: makeContext });
+  const wsServer = useWebSocketServer(wss, {
+    schema,
+    validationRules,
+    maxCost,
+    formatError,
+    rateLimit,
+    trustedProxies: opts.trustedProxies,
+    context: makeContext,
+  });
   server = new ApolloServer<GatewayContext>({
     schema,
     formatError,

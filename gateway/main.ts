@@ -40,6 +40,7 @@ async function main() {
     maxAliases: config.maxAliases,
     maxCost: config.maxCost,
     rateLimit: config.rateLimit,
+    trustedProxies: config.trustedProxies,
     deployment,
     relayerKey: config.mutations?.relayerKey,
     mutationRateLimits: config.mutations?.rateLimits,

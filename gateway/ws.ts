@@ -15,6 +15,7 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
+import { clientAddress } from './client-ip';
 import type { GatewayContext } from './context';
 import { GatewayError, RateLimitedError } from './errors';
 import { assertCost, assertInputNesting } from './limits';
@@ -26,8 +27,10 @@ export interface WebSocketServerOptions {
   maxCost: number;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   rateLimit?: RateLimiter;
-  /** A fresh context per operation (a subscription renews its loaders per event), given the peer's address. */
+  /** A fresh context per operation (a subscription renews its loaders per event), given the client's address. */
   context: (clientIp: string | undefined) => GatewayContext;
+  /** As for HTTP (gateway/client-ip.ts); default 0. */
+  trustedProxies?: number;
 }
 
 /** graphql-js's own errors carry no code; give them Apollo's, as the HTTP path does. */
@@ -47,7 +50,9 @@ export function useWebSocketServer(wss: WebSocketServer, opts: WebSocketServerOp
     {
       schema: opts.schema,
       onSubscribe(ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] {
-        const limited = opts.rateLimit?.take(ctx.extra.request.socket.remoteAddress ?? 'unknown');
+        const { request } = ctx.extra;
+        const clientIp = clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], opts.trustedProxies ?? 0);
+        const limited = opts.rateLimit?.take(clientIp);
         if (limited && !limited.ok) return [new RateLimitedError(limited.retryAfterMs)];
         let document: ReturnType<typeof parse>;
         try {
@@ -82,7 +87,7 @@ export function useWebSocketServer(wss: WebSocketServer, opts: WebSocketServerOp
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: opts.context(ctx.extra.request.socket.remoteAddress),
+          contextValue: opts.context(clientIp),
         };
       },
       onNext(_ctx, _id, _payload, _args, result) {

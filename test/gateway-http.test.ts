@@ -147,4 +147,30 @@ describe('rate limit', () => {
     await new Promise((r) => setTimeout(r, 1100));
     expect((await post(query, {}, limitedUrl)).status).toBe(200);
   });
+
+  it('ignores X-Forwarded-For unless told to trust a proxy (anyone can write it)', async () => {
+    const query = { query: '{ _meta { block } }' };
+    await new Promise((r) => setTimeout(r, 3100)); // a full bucket again
+    const forged = await Promise.all(
+      ['1.1.1.1', '2.2.2.2', '3.3.3.3', '4.4.4.4'].map((ip) => post(query, { 'x-forwarded-for': ip }, limitedUrl)),
+    );
+    expect(forged.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+  });
+
+  it('behind a trusted proxy, limits each client by the address the proxy appended', async () => {
+    const proxied = await createGateway({ databaseUrl: db.url, rateLimit: { perSecond: 1, burst: 1 }, trustedProxies: 1 });
+    try {
+      const to = (await proxied.listen(0)).url;
+      const query = { query: '{ _meta { block } }' };
+      // The proxy appends the address it saw; what the client wrote to the left does not count.
+      const as = (client: string, forged = '9.9.9.9') => post(query, { 'x-forwarded-for': `${forged}, ${client}` }, to);
+      expect((await as('1.1.1.1')).status).toBe(200);
+      expect((await as('2.2.2.2')).status).toBe(200);
+      const again = await as('1.1.1.1', '8.8.8.8');
+      expect(again.status).toBe(429);
+      expect(codes(again.body)).toEqual(['RATE_LIMITED']);
+    } finally {
+      await proxied.close();
+    }
+  });
 });
