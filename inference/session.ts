@@ -39,9 +39,13 @@ const meta = (m) => ({ name: m.name, isTensor: m.isTensor, type: m.type, shape: 
 parentPort.on('message', async (msg) => {
   try {
     if (msg.type === 'create') {
-      // The first session fixes onnxruntime's process-wide log level; below fatal it prints a multi-line error
-      // for a missing accelerator library, which the service reports in one line of its own.
-      if (msg.provider !== 'cpu') ort.env.logLevel = 'fatal';
+      // onnxruntime's default logger is process-wide, set once by the first session created in the process
+      // (any thread), and it is the one that prints a missing accelerator library as a multi-line error,
+      // which the service reports in one line of its own. So every worker asks for fatal before its first
+      // session, cpu ones included: a cpu session created first (another model, another test in the same
+      // jest worker) must not fix it at the default, warning. Each session still logs at its own
+      // logSeverityLevel, and load errors reach the caller as exceptions.
+      ort.env.logLevel = 'fatal';
       session = await ort.InferenceSession.create(msg.bytes, {
         executionProviders: [msg.provider], logSeverityLevel: msg.logSeverityLevel,
         // A run is at most a few hundred rows of a small graph: a thread pool has nothing to split, and its
