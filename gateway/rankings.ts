@@ -185,11 +185,12 @@ export function buildProviderRanking(by: Exclude<ProviderRankingBy, 'REPUTATION'
   }
   const params: unknown[] = [WINDOW_INTERVAL[window]];
   const amount = by === 'EARNINGS' ? `"pe"."work_reward" + "pe"."availability_reward"` : `"pe"."work_units"`;
-  // A provider epoch's time is its market epoch's close (market_epoch id = "marketId-epoch").
+  // A provider epoch's time is its market epoch's close (market_epoch id = "marketId-epoch"); the
+  // epoch in progress has no close yet, and counts once it closed.
   const sum = (from: string, to: string | null) =>
     `SELECT "pe"."provider_id" AS "id", sum(${amount}) AS "v" FROM "provider_epoch" "pe"
        JOIN "market_epoch" "me" ON "me"."id" = "pe"."market_id"::text || '-' || "pe"."epoch"::text, "w"
-      WHERE "me"."timestamp" > "w"."${from}"${to ? ` AND "me"."timestamp" <= "w"."${to}"` : ''} GROUP BY "pe"."provider_id"`;
+      WHERE "me"."closed" AND "me"."timestamp" > "w"."${from}"${to ? ` AND "me"."timestamp" <= "w"."${to}"` : ''} GROUP BY "pe"."provider_id"`;
   return ranked(
     [WINDOW_CTE, `"cur" AS (${sum('start', null)})`, `"pre" AS (${sum('prev', 'start')})`],
     `SELECT "p"."id", COALESCE("cur"."v", 0) AS "value", COALESCE("cur"."v", 0) - COALESCE("pre"."v", 0) AS "change" FROM "provider" "p"

@@ -17,6 +17,7 @@ import {
   Subnet,
   SubnetEpoch,
   TokenSupplyDay,
+  TokenSupplyEpoch,
   Weights,
 } from '../schema';
 import { EntityCache, EventRows } from './batch';
@@ -39,6 +40,7 @@ export class BatchState {
   readonly jobs = new EntityCache(Job);
   readonly accounts = new EntityCache(Account);
   readonly supplyDays = new EntityCache(TokenSupplyDay);
+  readonly supplyEpochs = new EntityCache(TokenSupplyEpoch);
   readonly stakeEvents = new EventRows<StakeEvent>();
   readonly jobEvents = new EventRows<JobEvent>();
   readonly neuronEpochs = new EventRows<NeuronEpoch>();
@@ -47,6 +49,10 @@ export class BatchState {
   readonly pendingHyperparameters = new Map<string, Hyperparameters>();
   /** Token supply after the events applied so far (loaded by the token family when needed). */
   supply = 0n;
+  /** Whether `supply` and `openSupplyEpochs` were loaded for this batch (token.ts prefetchSupply). */
+  supplyLoaded = false;
+  /** market id → its open TokenSupplyEpoch, which every mint and burn changes. */
+  readonly openSupplyEpochs = new Map<string, TokenSupplyEpoch>();
   /** netuid-hotkey → neuron id, for events that name a neuron by hotkey. */
   private readonly neuronByHotkey = new Map<string, string>();
 
@@ -94,6 +100,7 @@ export class BatchState {
     record('ProviderEpoch', await this.providerEpochs.flush(store));
     record('Account', await this.accounts.flush(store));
     record('TokenSupplyDay', await this.supplyDays.flush(store));
+    record('TokenSupplyEpoch', await this.supplyEpochs.flush(store));
     record('StakeEvent', await this.stakeEvents.flush(store));
     record('JobEvent', await this.jobEvents.flush(store));
     record('NeuronEpoch', await this.neuronEpochs.flush(store));

@@ -325,7 +325,8 @@ describe('rankings equal the same question computed over the raw rows', () => {
     const providers = await rows(`select id, earnings, approved_work_units, success_rate::text as rate from provider`);
     const pes = await rows(
       `select pe.provider_id, pe.work_reward, pe.availability_reward, pe.work_units, me.timestamp
-         from provider_epoch pe join market_epoch me on me.market_id = pe.market_id::text and me.epoch = pe.epoch`,
+         from provider_epoch pe join market_epoch me on me.market_id = pe.market_id::text and me.epoch = pe.epoch
+        where me.closed`,
     );
     const flow = (f: (r: (typeof pes)[number]) => bigint, total: string) =>
       providers.map((p) => {

@@ -1,5 +1,5 @@
-// Markets, providers, jobs and burn-mint-equilibrium: the ComputeMarket's events, with the per-hour
-// and per-day market statistics and the per-epoch provider records kept as they happen.
+// Markets, providers, jobs and burn-mint-equilibrium: the ComputeMarket's events, with the per-hour,
+// per-day and per-epoch market statistics and the per-epoch provider records kept as they happen.
 import {
   Job,
   JobEvent,
@@ -18,6 +18,7 @@ import type { Block, Log, ProcessorContext } from '../processor';
 import type { BatchState } from '../state';
 import type { DecodedLog } from './events';
 import { type EventMeta, eventMeta } from './meta';
+import { closeSupplyEpoch, openSupplyEpoch, prefetchSupply } from './token';
 
 type Decoded<K extends keyof typeof events> = ReturnType<(typeof events)[K]['decode']>;
 const HANDLED = [
@@ -53,6 +54,17 @@ export type MarketEvent = EventMeta & { [K in Handled]: { event: K } & Decoded<K
 const MARKET_KINDS = [MarketKind.RENDER, MarketKind.INFERENCE, MarketKind.TRAINING];
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+/** Work is counted in thousandths of a unit. */
+const WORK_SCALE = 1000n;
+
+/**
+ * The average price of jobs posted: token base units per whole work unit, rounded down; null
+ * without work (the contract refuses a job without work, so: without jobs).
+ * @example averagePrice(3_000n, 2_500n) // 1200n: 3000 base units for 2.5 units of work
+ */
+export function averagePrice(volume: bigint, workEstimated: bigint): bigint | null {
+  return workEstimated > 0n ? (volume * WORK_SCALE) / workEstimated : null;
+}
 
 export function decodeMarket(d: DecodedLog, block: Block, log: Log): MarketEvent | undefined {
   if (d.contract !== 'market' || !HANDLED_NAMES.has(d.name)) return undefined;
@@ -60,6 +72,7 @@ export function decodeMarket(d: DecodedLog, block: Block, log: Log): MarketEvent
 }
 
 const jobId = (e: { jobId: bigint }) => e.jobId.toString();
+const marketEpochId = (marketId: string, epoch: bigint | number) => `${marketId}-${epoch}`;
 const providerEpochId = (provider: string, marketId: number, epoch: bigint | number) => `${provider.toLowerCase()}-${marketId}-${epoch}`;
 
 export function statIds(marketId: string, t: Date): string[] {
@@ -101,7 +114,14 @@ export async function prefetchMarket(ctx: ProcessorContext, state: BatchState, e
     if (m === undefined) continue;
     markets.add(m);
     for (const id of statIds(m, e.timestamp)) stats.add(id);
-    if (e.event === 'MarketEpochClosed' || e.event === 'MarketEpochAvailability') epochs.add(`${m}-${e.epoch}`);
+    if (
+      e.event === 'MarketEpochClosed' ||
+      e.event === 'MarketEpochAvailability' ||
+      e.event === 'ProviderRewarded' ||
+      e.event === 'JobSettled'
+    ) {
+      epochs.add(marketEpochId(m, e.epoch));
+    }
     if (
       e.event === 'ProviderRewarded' ||
       e.event === 'ProviderHeartbeat' ||
@@ -112,6 +132,13 @@ export async function prefetchMarket(ctx: ProcessorContext, state: BatchState, e
     }
   }
   await state.markets.load(ctx.store, markets);
+  // The epoch each market has open: its row exists from the moment it opened (a market created in
+  // this batch is not loaded, and opens its first epoch here).
+  for (const m of markets) {
+    const market = state.markets.get(m);
+    if (market) epochs.add(marketEpochId(m, market.epochCount));
+  }
+  if (evs.some((e) => e.event === 'MarketCreated' || e.event === 'MarketEpochClosed')) await prefetchSupply(ctx, state);
   await state.marketStats.load(ctx.store, stats);
   await state.marketEpochs.load(ctx.store, epochs);
   await state.providers.load(ctx.store, providers);
@@ -150,11 +177,16 @@ export function applyMarket(state: BatchState, e: MarketEvent): void {
           epochCount: 0,
         }),
       );
+      openEpoch(state, String(e.marketId), 0, e);
       return;
     }
-    case 'MarketPriceSet':
+    case 'MarketPriceSet': {
       updateMarket(state, e.marketId, e.block, { usdPerUnit: e.usdPerUnit });
+      const epoch = openMarketEpoch(state, String(e.marketId));
+      epoch.usdPerUnit = e.usdPerUnit;
+      touchEpoch(state, epoch, e);
       return;
+    }
     case 'MarketRequirementsSet':
       updateMarket(state, e.marketId, e.block, { minVramGb: e.minVramGb });
       return;
@@ -213,11 +245,14 @@ export function applyMarket(state: BatchState, e: MarketEvent): void {
       market.volume += e.payment;
       market.updatedAtBlock = e.block;
       state.markets.put(market);
-      for (const s of stats(state, market, e.timestamp)) {
+      const epoch = openMarketEpoch(state, market.id);
+      for (const s of [...stats(state, market, e.timestamp), epoch]) {
         s.jobsPosted += 1;
         s.volume += e.payment;
         s.workEstimated += e.workEstimate;
+        s.avgPricePerUnit = averagePrice(s.volume, s.workEstimated);
       }
+      touchEpoch(state, epoch, e);
       const id = jobId(e);
       state.jobs.put(
         new Job({
@@ -364,10 +399,14 @@ export function applyMarket(state: BatchState, e: MarketEvent): void {
         m.burned += e.burned;
         m.fees += e.fee;
       });
-      for (const s of stats(state, job.market, e.timestamp)) {
+      // The epoch the contract credited (its open one): the approval counts there, in every figure.
+      const epoch = state.marketEpochs.require(marketEpochId(job.market.id, e.epoch), 'market epoch');
+      epoch.jobsApproved += 1;
+      for (const s of [...stats(state, job.market, e.timestamp), epoch]) {
         s.workApproved += e.workCredited;
         s.burned += e.burned;
       }
+      touchEpoch(state, epoch, e);
       const p = state.providers.require(e.provider.toLowerCase(), 'provider');
       p.approvedWorkUnits += e.workCredited;
       state.providers.put(p);
@@ -379,30 +418,26 @@ export function applyMarket(state: BatchState, e: MarketEvent): void {
       jobEvent(state, e, job.id, JobEventKind.SETTLED, e.provider);
       return;
     }
-    case 'MarketEpochClosed':
-    case 'MarketEpochAvailability': {
+    case 'MarketEpochClosed': {
       const market = state.markets.require(String(e.marketId), 'market');
-      const id = `${market.id}-${e.epoch}`;
-      let epoch = state.marketEpochs.get(id);
-      if (!epoch) {
-        epoch = new MarketEpoch({
-          id,
-          market,
-          epoch: Number(e.epoch),
-          emission: 0n,
-          workApproved: 0n,
-          availabilityEmission: 0n,
-          availableProviders: 0,
-          block: e.block,
-          timestamp: e.timestamp,
-        });
-        market.epochCount += 1;
-        market.updatedAtBlock = e.block;
-        state.markets.put(market);
-      }
-      if (e.event === 'MarketEpochClosed') Object.assign(epoch, { emission: e.emission, workApproved: e.workApproved });
-      else Object.assign(epoch, { availabilityEmission: e.availabilityEmission, availableProviders: e.availableProviders });
-      state.marketEpochs.put(epoch);
+      const epoch = Number(e.epoch);
+      const closing = state.marketEpochs.require(marketEpochId(market.id, epoch), 'market epoch');
+      if (epoch !== market.epochCount)
+        throw new Error(`market ${market.id} closed epoch ${epoch}, but its open epoch is ${market.epochCount}`);
+      // workApproved is the contract's total: the sum of the JobSettled work credited to this epoch.
+      Object.assign(closing, { closed: true, emission: e.emission, workApproved: e.workApproved, block: e.block, timestamp: e.timestamp });
+      touchEpoch(state, closing, e);
+      market.epochCount += 1;
+      market.updatedAtBlock = e.block;
+      state.markets.put(market);
+      closeSupplyEpoch(state, market.id, epoch, e);
+      openEpoch(state, market.id, epoch + 1, e);
+      return;
+    }
+    case 'MarketEpochAvailability': {
+      const epoch = state.marketEpochs.require(marketEpochId(String(e.marketId), e.epoch), 'market epoch');
+      Object.assign(epoch, { availabilityEmission: e.availabilityEmission, availableProviders: e.availableProviders });
+      touchEpoch(state, epoch, e);
       return;
     }
     case 'ProviderRewarded': {
@@ -419,6 +454,10 @@ export function applyMarket(state: BatchState, e: MarketEvent): void {
       updateMarket(state, e.marketId, e.block, {});
       const m = state.markets.require(String(e.marketId), 'market');
       m.minted += e.workReward + e.availabilityReward;
+      // Minted for that (closed) epoch, whenever it is claimed.
+      const epoch = state.marketEpochs.require(marketEpochId(m.id, e.epoch), 'market epoch');
+      epoch.minted += e.workReward + e.availabilityReward;
+      touchEpoch(state, epoch, e);
       return;
     }
   }
@@ -461,10 +500,60 @@ function stats(state: BatchState, marketRef: Market, t: Date): MarketStat[] {
         workApproved: 0n,
         burned: 0n,
         usdPerUnit: market.usdPerUnit,
+        avgPricePerUnit: null,
       });
     s.usdPerUnit = market.usdPerUnit;
     return state.marketStats.put(s);
   });
+}
+
+/**
+ * A market's epoch opens (at its creation, and when the one before closes, in the same log): a row
+ * from the start, with the market's price then, and the token supply epoch it spans.
+ */
+function openEpoch(state: BatchState, marketId: string, epoch: number, e: EventMeta): void {
+  const market = state.markets.require(marketId, 'market');
+  state.marketEpochs.put(
+    new MarketEpoch({
+      id: marketEpochId(marketId, epoch),
+      market,
+      epoch,
+      closed: false,
+      startBlock: e.block,
+      emission: 0n,
+      workApproved: 0n,
+      availabilityEmission: 0n,
+      availableProviders: 0,
+      jobsPosted: 0,
+      volume: 0n,
+      workEstimated: 0n,
+      avgPricePerUnit: null,
+      jobsApproved: 0,
+      burned: 0n,
+      minted: 0n,
+      usdPerUnit: market.usdPerUnit,
+      block: e.block,
+      timestamp: e.timestamp,
+      updatedAtBlock: e.block,
+    }),
+  );
+  openSupplyEpoch(state, market, epoch, e);
+}
+
+/** The epoch the market has open now: as many epochs as it has closed, counted from 0. */
+function openMarketEpoch(state: BatchState, marketId: string): MarketEpoch {
+  const market = state.markets.require(marketId, 'market');
+  return state.marketEpochs.require(marketEpochId(marketId, market.epochCount), 'market epoch');
+}
+
+/** Records a change: an open epoch's block and time follow its newest change, a closed one's stay at its close. */
+function touchEpoch(state: BatchState, epoch: MarketEpoch, e: EventMeta): void {
+  epoch.updatedAtBlock = e.block;
+  if (!epoch.closed) {
+    epoch.block = e.block;
+    epoch.timestamp = e.timestamp;
+  }
+  state.marketEpochs.put(epoch);
 }
 
 function providerEpoch(state: BatchState, provider: string, marketId: number, epoch: bigint): ProviderEpoch {

@@ -2,9 +2,10 @@
 import { JobState, StatPeriod } from '../../schema';
 import { BatchState } from '../state';
 import { applyLedger, type LedgerEvent } from './ledger';
-import { applyMarket, type MarketEvent } from './market';
+import { applyMarket, averagePrice, type MarketEvent } from './market';
 import type { EventMeta } from './meta';
 import { applyRegistry, type Hyperparameters, type RegistryEvent } from './registry';
+import { applyToken, type TokenEvent } from './token';
 
 const A = '0x00000000000000000000000000000000000000aa';
 const B = '0x00000000000000000000000000000000000000bb';
@@ -237,6 +238,18 @@ describe('market: review, refunds, burn-mint-equilibrium', () => {
     expect([pe.jobsApproved, pe.workUnits, pe.workReward, pe.availabilityReward, pe.available]).toEqual([1, 2000n, 1000n, 100n, true]);
     const me = s.marketEpochs.require('1-0', 'market epoch');
     expect([me.emission, me.workApproved, me.availabilityEmission, me.availableProviders]).toEqual([1000n, 2000n, 100n, 1]);
+    // Its jobs, burn and mint: as MarketStat's day holds them (one day here), and the rewards claimed after it closed.
+    expect([me.closed, me.startBlock, me.jobsPosted, me.volume, me.workEstimated, me.avgPricePerUnit]).toEqual([
+      true,
+      1,
+      1,
+      1000n,
+      2000n,
+      500n,
+    ]);
+    expect([me.jobsApproved, me.burned, me.minted, me.usdPerUnit, me.block, me.updatedAtBlock]).toEqual([1, 950n, 1100n, 100n, 50, 51]);
+    const next = s.marketEpochs.require('1-1', 'market epoch');
+    expect([next.closed, next.startBlock, next.jobsPosted, next.avgPricePerUnit, next.block]).toEqual([false, 50, 0, null, 50]);
     const hours = [...s.marketStats.values()].filter((x) => x.period === StatPeriod.HOUR);
     expect(hours.map((h) => [h.start.toISOString(), h.jobsPosted, h.jobsApproved, h.workApproved, h.burned])).toEqual([
       ['2026-03-01T10:00:00.000Z', 1, 0, 0n, 0n],
@@ -244,6 +257,8 @@ describe('market: review, refunds, burn-mint-equilibrium', () => {
     ]);
     const day = [...s.marketStats.values()].find((x) => x.period === StatPeriod.DAY);
     expect([day?.jobsPosted, day?.jobsApproved, day?.volume]).toEqual([1, 1, 1000n]);
+    expect([day?.workEstimated, day?.workApproved, day?.burned, day?.avgPricePerUnit]).toEqual([2000n, 2000n, 950n, 500n]);
+    expect(hours.map((h) => h.avgPricePerUnit)).toEqual([500n, null]);
   });
 
   it('rejects back to the queue, quarantines after three failures, and records the refund', () => {
@@ -277,5 +292,99 @@ describe('market: review, refunds, burn-mint-equilibrium', () => {
     applyMarket(s, { event: 'JobRefunded', ...meta(3), jobId: 1n, to: A, amount: 1000n });
     expect(s.jobs.require('1', 'job').state).toBe(JobState.CANCELLED);
     expect(s.markets.require('1', 'market').openJobCount).toBe(0);
+  });
+});
+
+describe('market epochs and the token supply per epoch', () => {
+  const ZERO = '0x0000000000000000000000000000000000000000';
+  const mint = (m: EventMeta, value: bigint): TokenEvent => ({ event: 'Transfer', ...m, from: ZERO, to: A, value });
+  const burn = (m: EventMeta, value: bigint): TokenEvent => ({ event: 'Transfer', ...m, from: A, to: ZERO, value });
+  const created = (marketId: number, m: EventMeta): MarketEvent => ({
+    event: 'MarketCreated',
+    ...m,
+    marketId,
+    kind: 0,
+    tier: 1,
+    name: `m${marketId}`,
+    usdPerUnit: 100n,
+  });
+  const posted = (jobId: bigint, marketId: number, m: EventMeta, workEstimate: bigint, payment: bigint): MarketEvent => ({
+    event: 'JobPosted',
+    ...m,
+    jobId,
+    marketId,
+    sender: A,
+    specHash: '0x1',
+    workEstimate,
+    payment,
+    deadline: 99n,
+  });
+  const closed = (marketId: number, epoch: bigint, m: EventMeta): MarketEvent[] => [
+    { event: 'MarketEpochClosed', ...m, marketId, epoch, emission: 0n, workApproved: 0n },
+    { event: 'MarketEpochAvailability', ...m, marketId, epoch, availabilityEmission: 0n, availableProviders: 0 },
+  ];
+
+  it('rounds the average price down, in base units per whole work unit, and has none without work', () => {
+    expect(averagePrice(3_000n, 2_500n)).toBe(1_200n);
+    expect(averagePrice(10n, 3_000n)).toBe(3n); // 3.33 per unit
+    expect(averagePrice(1n, 3n)).toBe(333n);
+    expect(averagePrice(0n, 0n)).toBeNull();
+    expect(averagePrice(2n ** 200n, 1n)).toBe(2n ** 200n * 1000n);
+  });
+
+  it('gives a job to the epoch open when it is posted, and the price at the end of the epoch', () => {
+    const s = new BatchState();
+    applyMarket(s, created(1, meta(1)));
+    applyMarket(s, posted(1n, 1, meta(2), 1000n, 7n));
+    // Same block as the close, before it: epoch 0; after it: epoch 1.
+    applyMarket(s, posted(2n, 1, meta(3), 3000n, 2n));
+    for (const e of closed(1, 0n, meta(3))) applyMarket(s, e);
+    applyMarket(s, posted(3n, 1, meta(3), 500n, 4n));
+    applyMarket(s, { event: 'MarketPriceSet', ...meta(4), marketId: 1, usdPerUnit: 300n });
+    const e0 = s.marketEpochs.require('1-0', 'market epoch');
+    const e1 = s.marketEpochs.require('1-1', 'market epoch');
+    expect([e0.closed, e0.jobsPosted, e0.volume, e0.workEstimated, e0.avgPricePerUnit, e0.usdPerUnit, e0.block]).toEqual([
+      true,
+      2,
+      9n,
+      4000n,
+      2n, // 9 * 1000 / 4000 = 2.25
+      100n,
+      3,
+    ]);
+    expect([e1.closed, e1.startBlock, e1.jobsPosted, e1.volume, e1.avgPricePerUnit, e1.usdPerUnit, e1.block]).toEqual([
+      false,
+      3,
+      1,
+      4n,
+      8n,
+      300n,
+      4,
+    ]);
+    expect(s.markets.require('1', 'market').epochCount).toBe(1);
+    // A close that is not the open epoch's is a wrong chain.
+    expect(() => applyMarket(s, closed(1, 0n, meta(5))[0]!)).toThrow(/open epoch is 1/);
+  });
+
+  it("counts every mint and burn in each market's open epoch, with the supply at its end", () => {
+    const s = new BatchState();
+    s.supply = 1000n; // what earlier batches left
+    applyToken(s, mint(meta(1), 5n)); // before any market: in no epoch
+    applyMarket(s, created(1, meta(2)));
+    applyToken(s, mint(meta(3), 100n));
+    applyMarket(s, created(2, meta(4)));
+    applyToken(s, burn(meta(5), 30n));
+    for (const e of closed(1, 0n, meta(6))) applyMarket(s, e);
+    applyToken(s, mint(meta(6), 7n)); // after the close in the same block: market 1's epoch 1
+    const row = (id: string) => {
+      const r = s.supplyEpochs.require(id, 'supply epoch');
+      return [r.closed, r.startBlock, r.minted, r.burned, r.supply, r.block];
+    };
+    expect(row('1-0')).toEqual([true, 2, 100n, 30n, 1075n, 6]);
+    expect(row('1-1')).toEqual([false, 6, 7n, 0n, 1082n, 6]);
+    expect(row('2-0')).toEqual([false, 4, 7n, 30n, 1082n, 6]);
+    expect(s.supply).toBe(1082n);
+    expect([...s.openSupplyEpochs.keys()].sort()).toEqual(['1', '2']);
+    expect(s.openSupplyEpochs.get('1')?.id).toBe('1-1');
   });
 });

@@ -1,7 +1,8 @@
-// The network token: balances per account and the supply per day, from Transfer events
-// (a mint is a transfer from address zero, a burn one to address zero).
-import { Account, TokenSupplyDay } from '../../schema';
+// The network token: balances per account and the supply per day and per market epoch, from
+// Transfer events (a mint is a transfer from address zero, a burn one to address zero).
+import { Account, type Market, TokenSupplyDay, TokenSupplyEpoch } from '../../schema';
 import type { events } from '../abi/GridToken';
+import { storeEm } from '../batch';
 import type { Block, Log, ProcessorContext } from '../processor';
 import type { BatchState } from '../state';
 import type { DecodedLog } from './events';
@@ -25,11 +26,27 @@ export async function prefetchToken(ctx: ProcessorContext, state: BatchState, ev
     if (e.to !== ZERO) addresses.add(e.to);
   }
   await state.accounts.load(ctx.store, addresses);
-  if (evs.some((e) => e.from === ZERO || e.to === ZERO)) {
-    // The supply so far: the newest day's row (one query).
-    const [latest] = await ctx.store.find(TokenSupplyDay, { order: { day: 'DESC' }, take: 1 });
-    if (latest) state.supplyDays.prime([latest]);
-    state.supply = latest?.supply ?? 0n;
+  if (evs.some((e) => e.from === ZERO || e.to === ZERO)) await prefetchSupply(ctx, state);
+}
+
+/**
+ * Once per batch, for a batch that mints, burns, or opens or closes a market epoch: the supply so far
+ * (the newest day's row, one query) and the open supply epoch of every market (one row per market).
+ */
+export async function prefetchSupply(ctx: ProcessorContext, state: BatchState): Promise<void> {
+  if (state.supplyLoaded) return;
+  state.supplyLoaded = true;
+  const [latest] = await ctx.store.find(TokenSupplyDay, { order: { day: 'DESC' }, take: 1 });
+  if (latest) state.supplyDays.prime([latest]);
+  state.supply = latest?.supply ?? 0n;
+  const open: { id: string }[] = await storeEm(ctx.store).query('SELECT "id" FROM "token_supply_epoch" WHERE "closed" = false');
+  await state.supplyEpochs.load(
+    ctx.store,
+    open.map((r) => r.id),
+  );
+  for (const { id } of open) {
+    const row = state.supplyEpochs.require(id, 'token supply epoch');
+    state.openSupplyEpochs.set(row.market.id, row);
   }
 }
 
@@ -65,7 +82,47 @@ export function applyToken(state: BatchState, e: TokenEvent): void {
     day.supply = state.supply;
     day.updatedAtBlock = e.block;
     state.supplyDays.put(day);
+    // Every market's open epoch holds this mint or burn: each market has its own epoch clock.
+    for (const ep of state.openSupplyEpochs.values()) {
+      if (e.from === ZERO) ep.minted += e.value;
+      else ep.burned += e.value;
+      ep.supply = state.supply;
+      ep.block = e.block;
+      ep.timestamp = e.timestamp;
+      state.supplyEpochs.put(ep);
+    }
   }
+}
+
+/**
+ * A market's epoch opened (its creation, or the close of the one before, ComputeMarket's
+ * _closeEpoch): from here on its mints and burns count toward this row. The caller has closed the
+ * one before (closeSupplyEpoch).
+ */
+export function openSupplyEpoch(state: BatchState, market: Market, epoch: number, e: EventMeta): TokenSupplyEpoch {
+  const row = new TokenSupplyEpoch({
+    id: `${market.id}-${epoch}`,
+    market,
+    epoch,
+    closed: false,
+    startBlock: e.block,
+    minted: 0n,
+    burned: 0n,
+    supply: state.supply,
+    block: e.block,
+    timestamp: e.timestamp,
+  });
+  state.openSupplyEpochs.set(market.id, row);
+  return state.supplyEpochs.put(row);
+}
+
+/** The market's open epoch closed at its MarketEpochClosed log: its figures are final. */
+export function closeSupplyEpoch(state: BatchState, marketId: string, epoch: number, e: EventMeta): void {
+  const row = state.openSupplyEpochs.get(marketId);
+  if (!row || row.epoch !== epoch) throw new Error(`token supply epoch ${marketId}-${epoch} is not the open one (${row?.id ?? 'none'})`);
+  Object.assign(row, { closed: true, block: e.block, timestamp: e.timestamp });
+  state.openSupplyEpochs.delete(marketId);
+  state.supplyEpochs.put(row);
 }
 
 function account(state: BatchState, address: string, block: number): Account {

@@ -62,4 +62,11 @@ export class MarketStat {
      */
     @BigIntColumn_({nullable: false})
     usdPerUnit!: bigint
+
+    /**
+     * the average price of the jobs posted, in token base units per whole work unit:
+     * floor(volume * 1000 / workEstimated) (work is counted in thousandths); null when no job was posted
+     */
+    @BigIntColumn_({nullable: true})
+    avgPricePerUnit!: bigint | undefined | null
 }
