@@ -51,6 +51,7 @@ export type EntityName =
   | 'ProviderEpoch'
   | 'Account'
   | 'TokenSupplyDay'
+  | 'TokenSupplyEpoch'
   | 'ChainEvent';
 
 export interface EntitySpec {
@@ -394,24 +395,42 @@ export const Weights: EntitySpec = {
   },
 };
 
+/** The average price of jobs posted (MarketStat, MarketEpoch): volume over work, as the indexer keeps it. */
+const AVG_PRICE =
+  'the average price of the jobs posted, in token base units per whole work unit: floor(volume * 1000 / workEstimated); null when no job was posted';
+
 export const MarketEpoch: EntitySpec = {
   name: 'MarketEpoch',
   plural: 'marketEpochs',
   table: 'market_epoch',
   defaultOrderBy: 'block',
-  changedAtColumn: 'block',
-  description: "A market's closed epoch: the provider emission it minted",
+  changedAtColumn: 'updated_at_block',
+  description:
+    'One epoch of a market (its BME clock): jobs posted and approved in it, token burned and minted for it, and once closed the provider emission it set aside. The epoch in progress is listed too (closed: false), with its figures so far',
   fields: {
     id: id('marketId-epoch'),
     // The schema's marketId and market share the column market_id (the market's id); one field serves both.
     market: rel('market_id', 'Market'),
-    epoch: shown(int('epoch')),
-    emission: shown(big('emission')),
-    workApproved: shown(big('work_approved')),
-    availabilityEmission: shown(big('availability_emission')),
-    availableProviders: shown(int('available_providers')),
-    block: int('block'),
+    epoch: int('epoch', { description: 'from 0' }),
+    closed: bool('closed', { description: 'false for the epoch in progress' }),
+    startBlock: shown(
+      int('start_block', { description: "the block it opened in: the market's creation, or the close of the epoch before" }),
+    ),
+    emission: shown(big('emission', { description: 'work emission fixed at close (0 while open)' })),
+    workApproved: shown(big('work_approved', { description: 'work approved in it (thousandths)' })),
+    availabilityEmission: shown(big('availability_emission', { description: 'availability emission fixed at close (0 while open)' })),
+    availableProviders: shown(int('available_providers', { description: 'providers available at close (0 while open)' })),
+    jobsPosted: shown(int('jobs_posted')),
+    volume: shown(big('volume', { description: 'token escrowed by the jobs posted' })),
+    workEstimated: shown(big('work_estimated', { description: 'work estimated by the jobs posted (thousandths)' })),
+    avgPricePerUnit: shown(big('avg_price_per_unit', { nullable: true, description: AVG_PRICE })),
+    jobsApproved: shown(int('jobs_approved', { description: 'jobs approved (settled) in it' })),
+    burned: shown(big('burned', { description: 'token burned by the jobs approved in it' })),
+    minted: shown(big('minted', { description: 'provider rewards minted for it so far (claimed once it is closed)' })),
+    usdPerUnit: shown(big('usd_per_unit', { description: "the market's USD price per work unit at its end (now, while open)" })),
+    block: int('block', { description: 'the block that closed it; while open, the newest block that changed it' }),
     timestamp: shown(time('timestamp')),
+    updatedAtBlock: int('updated_at_block', { description: 'the block of its last change (rewards are minted for it after it closed)' }),
   },
 };
 
@@ -433,6 +452,7 @@ export const MarketStat: EntitySpec = {
     workApproved: shown(big('work_approved', { description: 'work approved (thousandths)' })),
     burned: shown(big('burned')),
     usdPerUnit: shown(big('usd_per_unit', { description: "the market's USD price per work unit at the end of the period" })),
+    avgPricePerUnit: shown(big('avg_price_per_unit', { nullable: true, description: AVG_PRICE })),
   },
 };
 
@@ -491,6 +511,28 @@ export const TokenSupplyDay: EntitySpec = {
   },
 };
 
+export const TokenSupplyEpoch: EntitySpec = {
+  name: 'TokenSupplyEpoch',
+  plural: 'tokenSupplyEpochs',
+  table: 'token_supply_epoch',
+  defaultOrderBy: 'epoch',
+  changedAtColumn: 'block',
+  description:
+    "Token supply per market epoch: everything minted and burned while one market's epoch was open, and the supply at its end. Each market has its own epoch clock, so filter by market: rows of different markets cover the same transfers. The epoch in progress is listed too (closed: false)",
+  fields: {
+    id: id('marketId-epoch, as the MarketEpoch it spans'),
+    market: rel('market_id', 'Market'),
+    epoch: int('epoch', { description: 'from 0' }),
+    closed: bool('closed', { description: 'false for the epoch in progress' }),
+    startBlock: shown(int('start_block', { description: 'the block it opened in' })),
+    minted: shown(big('minted')),
+    burned: shown(big('burned')),
+    supply: shown(big('supply', { description: 'the supply at its end (now, while open)' })),
+    block: int('block', { description: 'the block that closed it; while open, the newest block that changed it' }),
+    timestamp: shown(time('timestamp')),
+  },
+};
+
 export const ChainEvent: EntitySpec = {
   name: 'ChainEvent',
   plural: 'chainEvents',
@@ -528,5 +570,6 @@ export const ENTITY_SPECS: Record<EntityName, EntitySpec> = {
   ProviderEpoch,
   Account,
   TokenSupplyDay,
+  TokenSupplyEpoch,
   ChainEvent,
 };

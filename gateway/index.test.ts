@@ -71,6 +71,7 @@ it('has the root fields and per-entity naming every later feature builds on', as
       'neuronEpochs',
       'providerEpochs',
       'tokenSupplyDays',
+      'tokenSupplyEpochs',
       'weights',
       // the protocol queries (gateway/protocol.resolver.ts, rankings.resolver.ts, verify.resolver.ts)
       'account',

@@ -58,7 +58,10 @@ export class ProtocolLookupResolver {
   }
 }
 
-@ObjectType('Token', { simpleResolvers: true, description: 'The network token in total (per day: tokenSupplyDays)' })
+@ObjectType('Token', {
+  simpleResolvers: true,
+  description: 'The network token in total (per day: tokenSupplyDays; per market epoch: epochs, or tokenSupplyEpochs)',
+})
 export class TokenType {
   @Field(() => BigIntScalar, { description: 'Supply at the end of the newest indexed day' })
   supply: string;
@@ -79,6 +82,22 @@ export class TokenResolver {
       [],
     );
     return row as unknown as TokenType;
+  }
+}
+
+@Resolver(() => TokenType)
+export class TokenRelations {
+  @FieldResolver(() => TYPES.TokenSupplyEpoch.page, {
+    description: "Minted, burned and supply per epoch of one market's clock (each market has its own), oldest first by default",
+  })
+  epochs(
+    @Arg('marketId', () => Int) marketId: number,
+    @Args(() => TYPES.TokenSupplyEpoch.args) args: ListArgs,
+    @Ctx() ctx: GatewayContext,
+  ) {
+    const market = String(marketId);
+    const where = args.where ? { and: [args.where, { market }] } : { market };
+    return ctx.store.list(E.TokenSupplyEpoch, { ...args, where });
   }
 }
 
@@ -155,7 +174,9 @@ export class WeightsRelations {
 
 @Resolver(() => TYPES.Market.object)
 export class MarketProtocolRelations {
-  @FieldResolver(() => TYPES.MarketEpoch.page, { description: 'Its closed epochs, oldest first by default' })
+  @FieldResolver(() => TYPES.MarketEpoch.page, {
+    description: 'Its epochs, the one in progress included (closed: false), oldest first by default',
+  })
   epochs(@Root() market: Row, @Args(() => TYPES.MarketEpoch.args) args: ListArgs, @Ctx() ctx: GatewayContext) {
     return ctx.store.related({ spec: E.MarketEpoch, column: 'market_id' }, market.id, args);
   }
@@ -175,6 +196,14 @@ export class MarketProtocolRelations {
 @Resolver(() => TYPES.MarketEpoch.object)
 export class MarketEpochRelations {
   @FieldResolver(() => TYPES.Market.object)
+  market(@Root() row: Row, @Ctx() ctx: GatewayContext) {
+    return toOne(ctx, E.Market, row.market);
+  }
+}
+
+@Resolver(() => TYPES.TokenSupplyEpoch.object)
+export class TokenSupplyEpochRelations {
+  @FieldResolver(() => TYPES.Market.object, { description: 'The market whose epoch clock this is' })
   market(@Root() row: Row, @Ctx() ctx: GatewayContext) {
     return toOne(ctx, E.Market, row.market);
   }
@@ -248,10 +277,12 @@ export const PROTOCOL_RESOLVERS: Function[] = [
   MarketProtocolRelations,
   MarketEpochRelations,
   MarketStatRelations,
+  TokenSupplyEpochRelations,
   ProviderProtocolRelations,
   ProviderEpochRelations,
   AccountRelations,
   SubnetEpochVerifyResolver,
   TokenResolver,
+  TokenRelations,
   RankingResolver,
 ];

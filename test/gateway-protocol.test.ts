@@ -4,7 +4,7 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createGateway, type Gateway } from '../gateway';
-import { addr, seed } from '../gateway/_test/fixture';
+import { addr, COUNTS, seed } from '../gateway/_test/fixture';
 import { ANCHOR, hotkeyOf, seedProtocol } from '../gateway/_test/protocol-fixture';
 import { createInferenceService } from '../inference';
 import { createDataSource } from '../schema';
@@ -419,4 +419,46 @@ it('token: supply at the newest day, minted and burned over all days', async () 
   });
   expect(data.tokenSupplyDays.items[0]).toEqual({ id: new Date(ANCHOR).toISOString().slice(0, 10), supply: days[0].supply });
   expect(hotkeyOf(1, 0)).toBe(addr(2100));
+});
+
+it("token → epochs of one market's clock; market → epochs with the one in progress; average prices as stored", async () => {
+  const data = await gql(`{
+    token { epochs(marketId: 2, orderDirection: DESC, first: 3) { totalCount items { id epoch closed minted burned supply market { id } } } }
+    tokenSupplyEpochs(where: { closed: false }, first: 100) { totalCount items { id } }
+    market(marketId: 3) { epochs(where: { closed: false }) { items { id epoch closed startBlock jobsPosted volume workEstimated avgPricePerUnit usdPerUnit } } }
+    marketStats(first: 1000) { items { id avgPricePerUnit } }
+  }`);
+  const supply = await rows(
+    `select id, epoch, closed, minted, burned, supply from token_supply_epoch where market_id = '2' order by epoch desc`,
+  );
+  expect(data.token.epochs.totalCount).toBe(supply.length);
+  expect(data.token.epochs.items).toEqual(supply.slice(0, 3).map((r) => ({ ...r, market: { id: '2' } })));
+  expect(data.token.epochs.items.map((e: { closed: boolean }) => e.closed)).toEqual([false, true, true]);
+  const open = await rows(`select id from token_supply_epoch where not closed order by epoch, id`);
+  expect(data.tokenSupplyEpochs.items).toEqual(open);
+  expect(data.tokenSupplyEpochs.totalCount).toBe(COUNTS.markets);
+  const [me] = await rows(
+    `select id, epoch, closed, start_block, jobs_posted, volume, work_estimated, avg_price_per_unit, usd_per_unit
+       from market_epoch where market_id = '3' and not closed`,
+  );
+  expect(data.market.epochs.items).toEqual([
+    {
+      id: me.id,
+      epoch: me.epoch,
+      closed: false,
+      startBlock: me.start_block,
+      jobsPosted: me.jobs_posted,
+      volume: me.volume,
+      workEstimated: me.work_estimated,
+      avgPricePerUnit: me.avg_price_per_unit,
+      usdPerUnit: me.usd_per_unit,
+    },
+  ]);
+  const stats = new Map((await rows(`select id, avg_price_per_unit from market_stat`)).map((r) => [r.id, r.avg_price_per_unit]));
+  expect(data.marketStats.items.length).toBe(stats.size);
+  for (const s of data.marketStats.items) expect(s.avgPricePerUnit).toBe(stats.get(s.id));
+  expect(data.marketStats.items.some((s: { avgPricePerUnit: string | null }) => s.avgPricePerUnit === null)).toBe(true);
+  expect(data.marketStats.items.some((s: { avgPricePerUnit: string | null }) => s.avgPricePerUnit !== null)).toBe(true);
+  const bad = await gateway.execute(`{ token { epochs { items { id } } } }`);
+  expect(bad.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
 });
