@@ -156,6 +156,50 @@ describe('simulator → devnet → indexer → Postgres → gateway', () => {
     }
   });
 
+  it("gives every subnet's hyperparameters and every market's terms and open jobs as the contracts hold them", async () => {
+    await indexToHead(db, client, indexer);
+    const { registry, market } = deployment.contracts;
+    const res = await gateway.execute(`{
+      subnets(first: 1000) { items { netuid owner name tempo maxUids maxAllowedValidators kappa bondsMovingAverage bondsPenalty
+        yuma3 liquidAlpha alphaLow alphaHigh alphaSigmoidSteepness activityCutoff immunityPeriod weightsRateLimit stakeThreshold } }
+      markets(first: 1000) { items { id marketId kind tier name usdPerUnit minVramGb reviewWindow epochBlocks workEmission
+        availabilityEmission openJobCount } } }`);
+    expect(res.errors).toBeUndefined();
+    const data = res.data as any;
+    for (const s of data.subnets.items) {
+      const h = await read<Record<string, unknown>>(registry, subnetRegistryAbi, 'getHyperparameters', [s.netuid]);
+      const sub = await read<{ owner: string; name: string }>(registry, subnetRegistryAbi, 'getSubnet', [s.netuid]);
+      expect({ owner: s.owner, name: s.name }).toEqual({ owner: sub.owner.toLowerCase(), name: sub.name });
+      expect(Object.keys(h)).toHaveLength(15);
+      for (const [field, value] of Object.entries(h)) {
+        // uint64/uint256 come back as bigint and are BigInt strings in the API; the rest are numbers and booleans.
+        expect([field, s[field]]).toEqual([field, typeof value === 'bigint' ? value.toString() : value]);
+      }
+    }
+    const KINDS = ['RENDER', 'INFERENCE', 'TRAINING'];
+    let open = 0;
+    for (const m of data.markets.items) {
+      const onChain = await read<Record<string, any>>(market, computeMarketAbi, 'getMarket', [m.marketId]);
+      expect(m).toMatchObject({
+        kind: KINDS[Number(onChain.kind)],
+        tier: Number(onChain.tier),
+        name: onChain.name,
+        usdPerUnit: onChain.usdPerUnit.toString(),
+        minVramGb: Number(onChain.minVramGb),
+        reviewWindow: onChain.reviewWindow.toString(),
+        epochBlocks: onChain.epochBlocks.toString(),
+        workEmission: onChain.workEmission.toString(),
+        availabilityEmission: onChain.availabilityEmission.toString(),
+      });
+      // The index-time counter against the job rows themselves.
+      const posted = await gateway.execute(`query($m: ID!) { jobs(where: { market: $m, state: POSTED }) { totalCount } }`, { m: m.id });
+      expect(m.openJobCount).toBe((posted.data as any).jobs.totalCount);
+      open += m.openJobCount;
+    }
+    expect(open).toBeGreaterThan(0);
+    expect(BigInt(open)).toBe(await read<bigint>(market, computeMarketAbi, 'jobsInState', [1]));
+  });
+
   it('keeps every token balance and the supply equal to the token contract', async () => {
     await indexToHead(db, client, indexer);
     const c = new Client({ connectionString: db.url });
