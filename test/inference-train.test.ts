@@ -62,7 +62,9 @@ describe('trained provider-reputation model', () => {
     expect(manifest.version).toBeGreaterThanOrEqual(2);
     expect(manifest.inputs).toEqual([...TRAINED_FEATURES]);
     // Promoted because it beats provider-reputation@1 on the same held-out examples.
-    const metrics = (manifest.parameters as { metrics: Record<string, { auc: number; brier: number; brierBaseline: number }> }).metrics;
+    // The manifest schema requires a trained version's metrics (held-out at least) and training data range.
+    const metrics = manifest.parameters!.metrics as unknown as Record<string, { auc: number; brier: number; brierBaseline: number }>;
+    expect(manifest.parameters!.training!.dataRange.toBlock).toBeGreaterThan(manifest.parameters!.training!.dataRange.fromBlock);
     expect(metrics.test!.auc).toBeGreaterThan(metrics.baseline!.auc);
     expect(metrics.test!.brier).toBeLessThan(metrics.baseline!.brier);
     expect(metrics.test!.brier).toBeLessThan(metrics.test!.brierBaseline);

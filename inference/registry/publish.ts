@@ -3,8 +3,8 @@
 // never sees a version directory with half its files (listVersions skips names that are not numbers).
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ModelLoadError } from '../errors';
-import { type ModelManifest, ModelManifestSchema } from './manifest';
+import { ManifestInvalidError, ModelLoadError } from '../errors';
+import { checkManifest, type ModelManifest } from './manifest';
 import type { RegistryEntry } from './registry';
 
 /**
@@ -15,7 +15,17 @@ import type { RegistryEntry } from './registry';
  * publishModel(modelDir, { manifest, onnx: buildLogisticOnnx(params, { inputName: 'features', outputName: 'score' }) });
  */
 export function publishModel(dir: string, files: { manifest: ModelManifest; onnx: Uint8Array }): RegistryEntry {
-  const manifest = ModelManifestSchema.parse(files.manifest);
+  const checked = checkManifest(files.manifest);
+  if (!checked.ok) {
+    const m = files.manifest as Partial<ModelManifest>;
+    throw new ManifestInvalidError(
+      path.join(dir, String(m.name), String(m.version)),
+      `refusing to publish an invalid manifest: ${checked.reason}`,
+    );
+  }
+  const manifest = checked.manifest;
+  // Written as given, once valid: the parsed copy would move parameters.training and .metrics ahead of the rest.
+  const text = `${JSON.stringify(files.manifest, null, 2)}\n`;
   const modelDir = path.join(dir, manifest.name);
   const target = path.join(modelDir, String(manifest.version));
   if (existsSync(target)) throw new ModelLoadError(target, `${manifest.name}@${manifest.version} already exists; publish a new version`);
@@ -25,7 +35,7 @@ export function publishModel(dir: string, files: { manifest: ModelManifest; onnx
   mkdirSync(tmp);
   try {
     writeFileSync(path.join(tmp, 'model.onnx'), files.onnx);
-    writeFileSync(path.join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(path.join(tmp, 'manifest.json'), text);
     renameSync(tmp, target);
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });

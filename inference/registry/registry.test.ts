@@ -8,7 +8,9 @@ import { ManifestInvalidError, ModelFileError, ModelMismatchError } from '../err
 import { silentLogger } from '../logger';
 import { buildLogisticOnnx } from '../model/build-onnx';
 import { DEFAULT_MODEL_DIR } from '../paths';
-import { listRegistry, loadModel, type RegistryEntry } from './registry';
+import { TRAINED_BY } from './manifest';
+import { publishModel } from './publish';
+import { listRegistry, listVersions, loadModel, type RegistryEntry, readManifest, resolveEntry } from './registry';
 
 const SOURCE = path.join(DEFAULT_MODEL_DIR, 'provider-reputation', '1');
 let tmp: string;
@@ -27,6 +29,18 @@ function copyDefault(edit: (m: Record<string, any>) => void = () => {}): Registr
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   return { name: 'provider-reputation', version: 1, dir };
 }
+
+/** A copy of a committed version under tmp, with its manifest edited by `edit`. */
+function copyVersion(version: number, edit: (m: Record<string, any>) => void = () => {}): RegistryEntry {
+  const dir = path.join(tmp, 'provider-reputation', String(version));
+  cpSync(path.join(DEFAULT_MODEL_DIR, 'provider-reputation', String(version)), dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  edit(manifest);
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  return { name: 'provider-reputation', version, dir };
+}
+/** The first trained version (provider-reputation@1 is hand-set). */
+const TRAINED = 2;
 
 const load = (e: RegistryEntry) => loadModel(e, ['cpu'], silentLogger);
 
@@ -76,6 +90,77 @@ describe('model registry', () => {
     await expect(load(copyDefault((m) => (m.version = 3)))).rejects.toThrow(
       /says provider-reputation@3 but lives in provider-reputation\/1/,
     );
+  });
+
+  it('loads every committed version, the hand-set @1 without training records and the trained ones with them', async () => {
+    for (const name of listRegistry(DEFAULT_MODEL_DIR).map((e) => e.name)) {
+      for (const version of listVersions(DEFAULT_MODEL_DIR, name)) {
+        const entry = resolveEntry(DEFAULT_MODEL_DIR, name, version);
+        const m = readManifest(entry);
+        if (m.createdBy === TRAINED_BY) {
+          expect(m.parameters?.training?.dataRange.toBlock).toBeGreaterThan(m.parameters?.training?.dataRange.fromBlock as number);
+          expect(m.parameters?.metrics?.test.examples).toBeGreaterThan(0);
+        }
+        await (await load(entry)).session.release();
+      }
+    }
+    expect(readManifest(resolveEntry(DEFAULT_MODEL_DIR, 'provider-reputation', 1)).parameters?.training).toBeUndefined();
+    expect(readManifest(resolveEntry(DEFAULT_MODEL_DIR, 'provider-reputation', 2)).createdBy).toBe(TRAINED_BY);
+  });
+
+  it("refuses a trained model's manifest without its training data range or metrics, naming what is missing", async () => {
+    const trained = (edit: (m: Record<string, any>) => void) => copyVersion(TRAINED, edit);
+    const refusal = async (entry: RegistryEntry) => {
+      const err = await load(entry).catch((e: unknown) => e);
+      rmSync(tmp, { recursive: true });
+      expect(err).toBeInstanceOf(ManifestInvalidError);
+      return (err as Error).message;
+    };
+    expect(await refusal(trained((m) => delete m.parameters.training))).toMatch(
+      /invalid manifest: parameters\.training: a trained model \(createdBy is "inference\/training\/main\.ts \(npm run train\)", it has parameters\.metrics\) must record its training data: \{ source, dataRange/,
+    );
+    const noMetrics = await refusal(trained((m) => delete m.parameters.metrics));
+    expect(noMetrics).toMatch(/parameters\.metrics: a trained model \(.*it has parameters\.training\) must record its metrics/);
+    expect(noMetrics).not.toMatch(/parameters\.training:/);
+    // Neither, but made by the training script: both are named.
+    const neither = await refusal(
+      trained((m) => {
+        delete m.parameters.training;
+        delete m.parameters.metrics;
+      }),
+    );
+    expect(neither).toMatch(/parameters\.training: .*; parameters\.metrics: /);
+    // Another trainer's model that publishes metrics says it was trained too.
+    expect(
+      await refusal(
+        trained((m) => {
+          m.createdBy = 'someone else';
+          delete m.parameters.training;
+        }),
+      ),
+    ).toMatch(/parameters\.training: a trained model \(it has parameters\.metrics\)/);
+    expect(await refusal(trained((m) => (m.parameters.training.dataRange = { fromBlock: 10, toBlock: 5 })))).toMatch(
+      /parameters\.training\.dataRange: fromBlock must not be after toBlock/,
+    );
+    expect(await refusal(trained((m) => (m.parameters.training.dataRange.splitBlock = 1)))).toMatch(/splitBlock must lie within/);
+    expect(await refusal(trained((m) => delete m.parameters.training.dataRange))).toMatch(/parameters\.training\.dataRange: /);
+    expect(await refusal(trained((m) => delete m.parameters.metrics.test))).toMatch(/parameters\.metrics\.test: /);
+    expect(await refusal(trained((m) => (m.parameters.metrics.test.auc = 1.5)))).toMatch(/parameters\.metrics\.test\.auc: /);
+    // The committed copy itself loads.
+    await (await load(trained(() => {}))).session.release();
+  });
+
+  it('publishModel refuses a trained manifest without its training records and writes nothing', () => {
+    const entry = copyVersion(TRAINED);
+    const manifest = JSON.parse(readFileSync(path.join(entry.dir, 'manifest.json'), 'utf8'));
+    delete manifest.parameters.training;
+    manifest.version = 3;
+    const target = path.join(tmp, 'provider-reputation', '3');
+    expect(() => publishModel(tmp, { manifest, onnx: readFileSync(path.join(entry.dir, 'model.onnx')) })).toThrow(
+      /refusing to publish an invalid manifest: parameters\.training: a trained model/,
+    );
+    expect(listVersions(tmp, 'provider-reputation')).toEqual([2]);
+    expect(() => readFileSync(path.join(target, 'manifest.json'))).toThrow();
   });
 
   it('falls back from cuda to cpu with one log line when cuda cannot load', async () => {

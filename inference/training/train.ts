@@ -10,7 +10,7 @@ import {
 import { buildLogisticOnnx } from '../model/build-onnx';
 import { buildLogisticScores, type LogisticParameters } from '../model/logistic';
 import { PROVIDER_REPUTATION_BIAS, PROVIDER_REPUTATION_FEATURES } from '../model/provider-reputation';
-import type { ModelManifest } from '../registry/manifest';
+import { type ModelManifest, TRAINED_BY } from '../registry/manifest';
 import { buildDataset, type DatasetOptions, type Example, splitByTime } from './dataset';
 import { type FitOptions, fitLogistic } from './logistic-fit';
 import { buildAuc, buildBrier, buildEce, buildReliabilityBins, type ReliabilityBin } from './metrics';
@@ -126,6 +126,25 @@ export function baselineParameters(): LogisticParameters {
 
 const round = (v: number, d = 6) => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : v);
 
+/** One split's metrics as the manifest publishes them, rounded to 6 decimals. */
+function published(m: SplitMetrics) {
+  return {
+    examples: m.examples,
+    positives: m.positives,
+    auc: round(m.auc),
+    brier: round(m.brier),
+    brierBaseline: round(m.brierBaseline),
+    ece: round(m.ece),
+    reliability: m.reliability.map((b) => ({
+      lo: b.lo,
+      hi: round(b.hi),
+      count: b.count,
+      meanPredicted: b.meanPredicted === null ? null : round(b.meanPredicted),
+      observedRate: b.observedRate === null ? null : round(b.observedRate),
+    })),
+  };
+}
+
 /** Rows in, trained model out. Throws when the history is too short to give both splits both labels. */
 export function trainProviderReputation(
   providers: ReadonlyMap<string, ProviderInfo>,
@@ -208,28 +227,9 @@ export function trainProviderReputation(
         finalTrainingLoss: round(fit.lossCurve.at(-1) as number),
       },
       comparedWith: 'metrics.baseline: provider-reputation@1 (hand-set weights) on the same held-out examples',
-      metrics: Object.fromEntries(
-        Object.entries(metrics).map(([k, m]) => [
-          k,
-          {
-            examples: m.examples,
-            positives: m.positives,
-            auc: round(m.auc),
-            brier: round(m.brier),
-            brierBaseline: round(m.brierBaseline),
-            ece: round(m.ece),
-            reliability: m.reliability.map((b) => ({
-              lo: b.lo,
-              hi: round(b.hi),
-              count: b.count,
-              meanPredicted: b.meanPredicted === null ? null : round(b.meanPredicted),
-              observedRate: b.observedRate === null ? null : round(b.observedRate),
-            })),
-          },
-        ]),
-      ),
+      metrics: { train: published(metrics.train), test: published(metrics.test), baseline: published(metrics.baseline) },
     },
-    createdBy: 'inference/training/main.ts (npm run train)',
+    createdBy: TRAINED_BY,
     notes:
       'Fitted by full-batch gradient descent with L2 on features standardised with the training split. ' +
       'Graph: Sub(mean) -> Div(std) -> MatMul(W) -> Add(b) -> Sigmoid, float32, dynamic batch dimension. ' +
