@@ -175,6 +175,8 @@ export function fromDatabaseError(err: unknown): unknown {
     (err as { code?: unknown; driverError?: { code?: unknown } })?.code ?? (err as { driverError?: { code?: unknown } })?.driverError?.code;
   // 57014 query_canceled: raised by statement_timeout
   if (code === '57014') return new QueryTimeoutError({ originalError: err as Error });
+  // 22021 character_not_in_repertoire: a NUL (U+0000) in a string argument, which Postgres text cannot hold.
+  if (code === '22021') return new BadUserInputError('a string argument contains a character that cannot be stored (U+0000)');
   return err;
 }
 

@@ -59,6 +59,10 @@ export function useWebSocketServer(wss: WebSocketServer, opts: WebSocketServerOp
           document = parse(payload.query);
         } catch (err) {
           if (err instanceof GraphQLError) return [withCode(err, 'GRAPHQL_PARSE_FAILED')];
+          // graphql-js parses by recursion, a call per nesting level: a deep enough document overflows
+          // the stack (graphql-ws would close the socket, 4500). Apollo's HTTP lane says the same.
+          if (err instanceof RangeError)
+            return [new GraphQLError('Syntax Error: the document is nested too deeply', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
           throw err;
         }
         const invalid = validate(opts.schema, document, rules);

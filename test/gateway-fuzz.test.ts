@@ -1,8 +1,12 @@
 // Property test: seeded random malformed requests (garbage, truncated and mutated documents, unknown
 // fields, wrong and huge variables, deep nesting, null bytes, malformed HTTP bodies) against the
 // gateway in-process and over HTTP. Every answer must be a clean GraphQL error with a known
-// `extensions.code`: never INTERNAL_SERVER_ERROR, never a 5xx, never a crash.
+// `extensions.code`: never INTERNAL_SERVER_ERROR, never a 5xx, never a crash. The documents cover the
+// entity API, rankings, epoch verification, the token, subscriptions, typed data and a signed mutation;
+// over graphql-ws the same malformed operations get error messages and the socket keeps serving.
+import { createClient } from 'graphql-ws';
 import { Client } from 'pg';
+import WebSocket from 'ws';
 import { createGateway, type Gateway } from '../gateway';
 import { seed } from '../gateway/_test/fixture';
 import { createTestDatabase, type TestDatabase } from './harness/db';
@@ -22,6 +26,9 @@ const CLEAN_CODES: ReadonlySet<unknown> = new Set([
   'QUERY_TOO_COMPLEX',
   'TOO_MANY_ALIASES',
   'OPERATION_NOT_SUPPORTED',
+  // Stable codes of a well-formed request this gateway cannot serve: no relayer, no inference service.
+  'MUTATIONS_UNAVAILABLE',
+  'INFERENCE_UNAVAILABLE',
 ]);
 
 let db: TestDatabase;
@@ -75,6 +82,42 @@ const VALID: { query: string; variables?: Record<string, unknown> }[] = [
   },
   { query: '{ _meta { block finalizedBlock } markets { items { name volume } } }' },
   { query: 'subscription { newBlock { number } }' },
+  {
+    query:
+      'query R($by: SubnetRankingBy!, $w: RankingWindow!, $n: Int!) { subnetRankings(by: $by, window: $w, first: $n) { rank value change subnet { netuid } } }',
+    variables: { by: 'STAKE', w: 'DAY', n: 5 },
+  },
+  {
+    query:
+      'query($u: Int!, $by: NeuronRankingBy!) { neuronRankings(netuid: $u, by: $by) { rank value neuron { uid } } marketRankings(by: VOLUME) { rank } }',
+    variables: { u: 1, by: 'STAKE' },
+  },
+  {
+    query: 'query($n: Int!, $e: Int!) { token { supply minted burned } epoch(netuid: $n, number: $e) { id verify { matches } } }',
+    variables: { n: 1, e: 1 },
+  },
+  {
+    // No deployment here: a well-formed one is MUTATIONS_UNAVAILABLE, a malformed one a request error.
+    query:
+      'mutation M($r: ForwardRequestInput!, $s: String!) { registerProvider(request: $r, signature: $s) { transactionHash status id } }',
+    variables: {
+      r: {
+        from: '0x0000000000000000000000000000000000000001',
+        to: '0x0000000000000000000000000000000000000002',
+        value: '0',
+        gas: '100000',
+        nonce: '0',
+        deadline: '1',
+        data: '0x',
+      },
+      s: `0x${'11'.repeat(65)}`,
+    },
+  },
+  {
+    query:
+      'query($f: String!, $t: Int!) { registerProviderTypedData(from: $f, gpuModel: "RTX", vramGb: 24, benchmarkScore: 900, tier: $t) { typedData } }',
+    variables: { f: '0x0000000000000000000000000000000000000001', t: 2 },
+  },
 ];
 
 const CHARS = '{}()[]:$!@#,.=|&"\'\\\n\t \u0000\u00e9\ud83d\ude80abcxyz_019';
@@ -250,8 +293,10 @@ it(`over HTTP: ${CASES} malformed requests and raw bodies (seed ${SEED}) get 200
       init = { method: 'GET', headers: { 'apollo-require-preflight': 'true' } };
       described = params.toString();
       const res = await fetch(`${url}?${params}`, init);
-      // 431: a URL over Node's 16 KiB header limit, answered in the same JSON shape.
-      if (![200, 400, 431].includes(res.status)) throw new Error(`status ${res.status} for GET ${show(described)}: ${await res.text()}`);
+      // 431: a URL over Node's 16 KiB header limit, answered in the same JSON shape; 405: a mutation or
+      // subscription, which GET may not carry (GraphQL over HTTP).
+      if (![200, 400, 405, 431].includes(res.status))
+        throw new Error(`status ${res.status} for GET ${show(described)}: ${await res.text()}`);
       assertClean((await res.json()) as Answer, described);
       continue;
     } else {
@@ -275,3 +320,79 @@ it(`over HTTP: ${CASES} malformed requests and raw bodies (seed ${SEED}) get 200
   });
   expect(await ok.json()).toEqual({ data: { jobs: { totalCount: 130 } } });
 }, 180_000);
+
+it(`over graphql-ws: ${CASES / 4} malformed operations (seed ${SEED}) on one socket get clean errors, and the socket keeps serving`, async () => {
+  const r = prng(SEED + 2);
+  const closed: unknown[] = [];
+  const ws = createClient({
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    on: { closed: (e) => void closed.push(e) },
+  });
+  try {
+    const runs = Array.from({ length: CASES / 4 }, () => malformed(r))
+      .filter((req) => typeof req.query === 'string')
+      .map((req) => {
+        const plain = typeof req.variables === 'object' && req.variables !== null && !Array.isArray(req.variables);
+        const payload = {
+          query: req.query as string,
+          variables: plain ? (req.variables as Record<string, unknown>) : undefined,
+          operationName: typeof req.operationName === 'string' ? req.operationName : undefined,
+        };
+        const answers: Answer[] = [];
+        let stop = () => {};
+        const settled = new Promise<'error' | 'complete'>((resolve) => {
+          stop = ws.subscribe(payload, {
+            next: (res) => void answers.push(res as Answer),
+            error: (e) => {
+              // An array of GraphQL errors from the server's checks; anything else (a close) is not clean.
+              if (Array.isArray(e)) answers.push({ errors: e });
+              else answers.push({ errors: [{ message: String(e), extensions: { code: 'SOCKET_CLOSED' } }] });
+              resolve('error');
+            },
+            complete: () => resolve('complete'),
+          });
+        });
+        return { payload, answers, settled, stop: () => stop() };
+      });
+    // A request that stayed a valid subscription does not end by itself: stop it after a while.
+    const outcomes = await Promise.all(
+      runs.map((x) => Promise.race([x.settled, new Promise<'open'>((res) => setTimeout(() => res('open'), 3000))])),
+    );
+    for (const [i, x] of runs.entries()) {
+      if (outcomes[i] === 'open') {
+        expect(x.payload.query).toMatch(/subscription/);
+        x.stop();
+      }
+      for (const a of x.answers) assertClean(a, x.payload);
+    }
+    expect(outcomes.filter((o) => o === 'error').length).toBeGreaterThan(runs.length / 2);
+    expect(closed).toEqual([]);
+    // The same socket still answers.
+    const ok = await new Promise<unknown>((resolve, reject) => {
+      ws.subscribe({ query: '{ jobs { totalCount } }' }, { next: resolve, error: reject, complete: () => {} });
+    });
+    expect(ok).toEqual({ data: { jobs: { totalCount: 130 } } });
+    expect(internalErrors).toEqual([]);
+  } finally {
+    await ws.dispose();
+  }
+}, 60_000);
+
+// Cases the property tests found, kept whatever the seed: each was an INTERNAL_SERVER_ERROR or a
+// closed socket before.
+it('answers a NUL in a string argument BAD_USER_INPUT, and a too deeply nested document over graphql-ws GRAPHQL_PARSE_FAILED', async () => {
+  const nul = await gateway.execute('query($a: String!) { provider(address: $a) { tier } }', { a: 'ab\u0000' });
+  expect(nul.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  const ws = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+  try {
+    const deep = `{ jobs(where: ${'{ or: ['.repeat(5000)}{ jobId: 1 }${'] }'.repeat(5000)}) { totalCount } }`;
+    const errors = await new Promise<unknown>((resolve) => {
+      ws.subscribe({ query: deep }, { next: () => {}, error: resolve, complete: () => resolve('completed') });
+    });
+    expect((errors as Answer['errors'])?.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_PARSE_FAILED']);
+  } finally {
+    await ws.dispose();
+  }
+});
