@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import { Client } from 'pg';
 import { type Address, createPublicClient, http, type PublicClient } from 'viem';
+import WebSocket from 'ws';
 import {
   computeMarketAbi,
   createSimulator,
@@ -21,7 +22,6 @@ import {
 } from '../chain';
 import { createGateway, type Gateway } from '../gateway';
 import { createInferenceService } from '../inference';
-import WebSocket from 'ws';
 import { createTestDatabase, type RunningProcess, runLib, type TestDatabase, waitFor } from './harness';
 
 jest.setTimeout(120_000);
