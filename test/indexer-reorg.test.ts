@@ -2,7 +2,16 @@
 // index must then equal a fresh index of the canonical chain, table by table.
 import { type Address, createPublicClient, createWalletClient, http, maxUint256, type PublicClient, type WalletClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { type Deployment, type Devnet, deployProtocol, gridTokenAbi, HARDHAT_ACCOUNT0_KEY, startDevnet, subnetRegistryAbi } from '../chain';
+import {
+  computeMarketAbi,
+  type Deployment,
+  type Devnet,
+  deployProtocol,
+  gridTokenAbi,
+  HARDHAT_ACCOUNT0_KEY,
+  startDevnet,
+  subnetRegistryAbi,
+} from '../chain';
 import { freePort } from '../scripts/ports';
 import {
   chainHead,
@@ -38,6 +47,18 @@ class Actor {
   async fund(): Promise<void> {
     await this.send(this.d.contracts.token, gridTokenAbi, 'mint', [account.address, 10n ** 27n]);
     await this.send(this.d.contracts.token, gridTokenAbi, 'approve', [this.d.contracts.registry, maxUint256]);
+    await this.send(this.d.contracts.token, gridTokenAbi, 'approve', [this.d.contracts.market, maxUint256]);
+  }
+  /** Market 1, whose epochs last one block: every closeEpoch call closes one. */
+  async market(): Promise<void> {
+    await this.send(this.d.contracts.market, computeMarketAbi, 'createMarket', [0, 1, 'render', 40_000_000n]);
+    await this.send(this.d.contracts.market, computeMarketAbi, 'setMarketParams', [1, 600n, 1n, 10n ** 21n, 10n ** 20n]);
+  }
+  /** Jobs posted to market 1 (escrow in the market's epoch figures, a transfer each), then its epoch closed. */
+  async jobsThenClose(works: bigint[]): Promise<void> {
+    const deadline = (await this.client.getBlock()).timestamp + 86_400n;
+    for (const w of works) await this.send(this.d.contracts.market, computeMarketAbi, 'postJob', [1, `0x${'cd'.repeat(32)}`, w, deadline]);
+    await this.send(this.d.contracts.market, computeMarketAbi, 'closeEpoch', [1]);
   }
   /** A subnet with `neurons` neurons, each staked; one transaction (and block) per call. */
   async subnet(name: string, neurons: number, stake: bigint): Promise<void> {
@@ -75,6 +96,8 @@ describe('indexer reorgs', () => {
     actor = new Actor(devnet.rpcUrl, deployment);
     await actor.fund();
     await actor.subnet('base', 2, 10n ** 18n);
+    await actor.market();
+    await actor.jobsThenClose([1_000n]);
   });
 
   afterEach(async () => {
@@ -100,11 +123,21 @@ describe('indexer reorgs', () => {
 
   async function fork(db: TestDatabase, indexer: RunningProcess): Promise<void> {
     const snapshot = await actor.rpc<string>('evm_snapshot');
+    // Each branch mints and burns (registration), posts jobs and closes market epochs of its own.
     await actor.subnet('fork-a', 2, 3n * 10n ** 18n);
+    await actor.jobsThenClose([2_000n, 700n]);
     const oldHead = await waitForHead(db.url, devnet.rpcUrl, indexer);
-    expect((await dumpTables(db.url)).subnet.map((s: any) => s.name)).toContain('fork-a');
+    const before = await dumpTables(db.url);
+    expect(before.subnet.map((s: any) => s.name)).toContain('fork-a');
+    expect(before.market_epoch.map((e: any) => [e.id, e.jobs_posted])).toEqual([
+      ['1-0', 1],
+      ['1-1', 2],
+      ['1-2', 0],
+    ]);
     expect(await actor.rpc<boolean>('evm_revert', [snapshot])).toBe(true);
     await actor.subnet('fork-b', 1, 5n * 10n ** 18n);
+    await actor.jobsThenClose([3_000n]);
+    await actor.jobsThenClose([]);
     await actor.mineTo(oldHead + 2);
   }
 
@@ -128,6 +161,19 @@ describe('indexer reorgs', () => {
     const names = afterReorg.subnet.map((s: any) => s.name);
     expect(names).toContain('fork-b');
     expect(names).not.toContain('fork-a');
+    // fork-b's epochs: one job, then none, then the one in progress; each market epoch spans a supply epoch.
+    expect(afterReorg.market_epoch.map((e: any) => [e.id, e.jobs_posted, e.closed])).toEqual([
+      ['1-0', 1, true],
+      ['1-1', 1, true],
+      ['1-2', 0, true],
+      ['1-3', 0, false],
+    ]);
+    expect(afterReorg.token_supply_epoch.map((e: any) => [e.id, e.closed])).toEqual([
+      ['1-0', true],
+      ['1-1', true],
+      ['1-2', true],
+      ['1-3', false],
+    ]);
 
     const fresh = await index(20);
     expect(afterReorg).toEqual(await dumpTables(fresh.db.url));
