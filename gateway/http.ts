@@ -5,9 +5,9 @@ import http from 'node:http';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 
 import { HeaderMap } from '@apollo/server';
+import { clientAddress } from './client-ip';
 import { ErrorCode } from './errors';
 import type { RateLimiter } from './ratelimit';
-import { clientAddress } from './client-ip';
 import type { FastLane } from './sql/fast';
 
 const MAX_BODY_BYTES = 1 << 20;

@@ -296,7 +296,11 @@ it("rate limit: subscriptions draw on the peer's bucket that its HTTP requests s
     expect(errors.map((e) => e.extensions?.code)).toEqual(['RATE_LIMITED']);
     expect(accepted.map((a) => a.error())).toEqual([undefined, undefined]);
     // The same bucket: the peer's next HTTP request is refused too.
-    const http = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ _meta { block } }"}' });
+    const http = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ _meta { block } }"}',
+    });
     expect(http.status).toBe(429);
     for (const a of accepted) a.stop();
     await until('subscriptions to end', () => limited.stats().subscriptions === 0);
