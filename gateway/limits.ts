@@ -6,6 +6,12 @@
 // multiplier is its `first` argument (the page size, capped at MAX_FIRST because more is refused
 // anyway) or 1. Leaves are free (they come with the row). So `jobs(first: 100) { items { market { id } } }`
 // costs 100 × (1 + 1 × (1 + 1)) = 300, and a list nested in a list multiplies.
+//
+// Some fields do work that does not follow the rows they return: they replay a whole history
+// (HEAVY_FIELDS). Each adds its weight on top, once per use in the operation, not times its own
+// `first` (REPUTATION scores every provider whatever the page) nor times the list whose items it
+// sits on (verify batches a page of epochs: one replay per subnet per request), but times the lists
+// above that one (subnets(first: 4) { epochs { items { verify } } } replays four subnets).
 import {
   type ASTNode,
   type ASTVisitor,
@@ -28,6 +34,29 @@ import { MAX_FIRST } from './sql/list';
 
 export const DEFAULT_MAX_ALIASES = 30;
 export const DEFAULT_MAX_COST = 50_000;
+
+/**
+ * The weight of one pass over a whole indexed history, as 20 pages of 1000 rows cost: the default
+ * budget admits two such passes in one operation, and no page size makes a third one cheap.
+ */
+export const HISTORY_PASS_COST = 20_000;
+
+/**
+ * `Type.field` → its weight from its arguments (`arg` gives a value from the operation, or the
+ * field's default). What each replays:
+ * - SubnetEpoch.verify: the subnet's registry events up to the epoch, through Yuma epoch by epoch;
+ * - providerRankings(by: REPUTATION): every provider's job events, through the model (one pass), and
+ *   for a bounded window the page's events again as of the window start, for the change (a second;
+ *   priced whether or not change is asked, which the static cost does not follow).
+ */
+export const HEAVY_FIELDS: Readonly<Record<string, (arg: (name: string) => unknown) => number>> = {
+  'SubnetEpoch.verify': () => HISTORY_PASS_COST,
+  'Query.providerRankings': (arg) => {
+    const by = arg('by');
+    if (by !== undefined && by !== 'REPUTATION') return 0;
+    return arg('window') === 'ALL' ? HISTORY_PASS_COST : 2 * HISTORY_PASS_COST;
+  },
+};
 
 function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
   const out = new Map<string, FragmentDefinitionNode>();
@@ -84,6 +113,17 @@ export function pickOperation(document: DocumentNode, operationName?: string | n
   return ops.length === 1 ? ops[0] : undefined;
 }
 
+/**
+ * A selection's cost in three parts: `own`, the fields' page-size-multiplied cost; `bare`, heavy
+ * weights with no list between them and this selection; `inner`, heavy weights already under one
+ * (already multiplied by the lists above their innermost one).
+ */
+interface Cost {
+  own: number;
+  bare: number;
+  inner: number;
+}
+
 /** The static cost of one operation (see the top of this file). Unknown fields cost nothing: validation reports them. */
 export function computeCost(
   schema: GraphQLSchema,
@@ -97,39 +137,56 @@ export function computeCost(
   for (const v of operation.variableDefinitions ?? []) {
     if (v.defaultValue) defaults.set(v.variable.name.value, valueFromASTUntyped(v.defaultValue));
   }
-  const memo = new Map<string, number>();
+  const memo = new Map<string, Cost>();
 
-  const multiplier = (
-    args: readonly { name: { value: string }; value: Parameters<typeof valueFromASTUntyped>[0] }[] | undefined,
-    fieldDefault: unknown,
-  ): number => {
-    const arg = args?.find((a) => a.name.value === 'first');
-    let value: unknown = fieldDefault;
-    if (arg) {
-      value =
-        arg.value.kind === Kind.VARIABLE
-          ? (vars[arg.value.name.value] ?? defaults.get(arg.value.name.value) ?? fieldDefault)
-          : valueFromASTUntyped(arg.value);
-    }
+  type Args = readonly { name: { value: string }; value: Parameters<typeof valueFromASTUntyped>[0] }[] | undefined;
+  const argValue = (args: Args, name: string, fieldDefault: unknown): unknown => {
+    const arg = args?.find((a) => a.name.value === name);
+    if (!arg) return fieldDefault;
+    return arg.value.kind === Kind.VARIABLE
+      ? (vars[arg.value.name.value] ?? defaults.get(arg.value.name.value) ?? fieldDefault)
+      : valueFromASTUntyped(arg.value);
+  };
+
+  const multiplier = (args: Args, fieldDefault: unknown): number => {
+    const value = argValue(args, 'first', fieldDefault);
     // Out-of-range values are refused later with BAD_USER_INPUT; for the cost, bound them.
     return typeof value === 'number' && Number.isFinite(value) ? Math.min(Math.max(Math.trunc(value), 0), MAX_FIRST) : 1;
   };
 
-  const walk = (set: SelectionSetNode | undefined, parent: GraphQLCompositeType | undefined, seen: Set<string>): number => {
-    if (!set || !parent) return 0;
-    let total = 0;
+  const add = (a: Cost, b: Cost) => {
+    a.own += b.own;
+    a.bare += b.bare;
+    a.inner += b.inner;
+  };
+
+  const walk = (set: SelectionSetNode | undefined, parent: GraphQLCompositeType | undefined, seen: Set<string>): Cost => {
+    const total: Cost = { own: 0, bare: 0, inner: 0 };
+    if (!set || !parent) return total;
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
-        if (!sel.selectionSet || sel.name.value.startsWith('__')) continue; // leaves and introspection
+        if (sel.name.value.startsWith('__')) continue; // introspection
         const def = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[sel.name.value] : undefined;
         if (!def) continue;
+        const heavy = HEAVY_FIELDS[`${parent.name}.${def.name}`];
+        const weight = heavy ? heavy((name) => argValue(sel.arguments, name, def.args.find((a) => a.name === name)?.defaultValue)) : 0;
+        total.bare += weight;
+        if (!sel.selectionSet) continue; // leaves come with the row
         const named = getNamedType(def.type);
-        const firstDefault = def.args.find((a) => a.name === 'first')?.defaultValue;
-        const child = isCompositeType(named) ? named : undefined;
-        total += multiplier(sel.arguments, firstDefault) * (1 + walk(sel.selectionSet, child, seen));
+        const firstArg = def.args.find((a) => a.name === 'first');
+        const m = multiplier(sel.arguments, firstArg?.defaultValue);
+        const child = walk(sel.selectionSet, isCompositeType(named) ? named : undefined, seen);
+        total.own += m * (1 + child.own);
+        if (firstArg) {
+          // A list: heavy fields on its items count once (they batch the page), those deeper once per item.
+          total.inner += m * child.inner + child.bare;
+        } else {
+          total.bare += child.bare;
+          total.inner += child.inner;
+        }
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         const t = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : parent;
-        total += walk(sel.selectionSet, t && isCompositeType(t) ? t : undefined, seen);
+        add(total, walk(sel.selectionSet, t && isCompositeType(t) ? t : undefined, seen));
       } else {
         const name = sel.name.value;
         let n = memo.get(name);
@@ -140,7 +197,7 @@ export function computeCost(
           n = walk(def.selectionSet, t && isCompositeType(t) ? t : undefined, new Set([...seen, name]));
           memo.set(name, n);
         }
-        total += n;
+        add(total, n);
       }
     }
     return total;
@@ -152,7 +209,8 @@ export function computeCost(
       : operation.operation === 'mutation'
         ? schema.getMutationType()
         : schema.getSubscriptionType();
-  return walk(operation.selectionSet, root ?? undefined, new Set());
+  const cost = walk(operation.selectionSet, root ?? undefined, new Set());
+  return cost.own + cost.bare + cost.inner;
 }
 
 /** Subscriptions are served by graphql-ws; over HTTP Apollo would run one as a query. */

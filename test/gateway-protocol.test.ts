@@ -395,6 +395,36 @@ describe('rankings equal the same question computed over the raw rows', () => {
     expect(got).toEqual(rank(scored.map((p: { id: string; score: number }) => ({ id: p.id, value: p.score, change: null }))));
   });
 
+  it('prices verify and REPUTATION as passes over a whole history: several are QUERY_TOO_COMPLEX, one alone answers', async () => {
+    const codes = (r: { errors?: readonly { extensions?: Record<string, unknown> }[] }) => (r.errors ?? []).map((e) => e.extensions?.code);
+    const verifies = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `v${i}: epoch(netuid: 1, number: ${i + 1}) { verify { matches } }`).join(' ')} }`;
+    // The fixture holds no registry history to replay, so verify itself fails there; what matters is that it ran.
+    const ran = (r: { errors?: readonly { path?: readonly (string | number)[] }[] }, n: number) =>
+      expect((r.errors ?? []).map((e) => e.path)).toEqual(Array.from({ length: n }, (_, i) => [`v${i}`, 'verify']));
+    ran(await gateway.execute(verifies(1)), 1);
+    ran(await gateway.execute(verifies(2)), 2);
+    const three = await gateway.execute(verifies(3));
+    expect(codes(three)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(three.data).toBeUndefined();
+
+    // A page of epochs is one replay per subnet: priced once, not per epoch.
+    const page = await gateway.execute(`{ subnetEpochs(first: 1000, where: { netuid: 1 }) { items { verify { matches } } } }`);
+    expect(codes(page)).not.toContain('QUERY_TOO_COMPLEX');
+    expect((page.data as { subnetEpochs: { items: unknown[] } }).subnetEpochs.items).toHaveLength(7);
+
+    const rep = (window: string) => `providerRankings(by: REPUTATION, window: ${window}, first: 1) { value }`;
+    expect(codes(await gateway.execute(`{ a: ${rep('DAY')} }`))).toEqual([]);
+    expect(codes(await gateway.execute(`{ a: ${rep('DAY')} v: epoch(netuid: 1, number: 1) { verify { matches } } }`))).toEqual([
+      'QUERY_TOO_COMPLEX',
+    ]);
+    expect(codes(await gateway.execute(`{ a: ${rep('ALL')} b: ${rep('ALL')} c: ${rep('ALL')} }`))).toEqual(['QUERY_TOO_COMPLEX']);
+    // The measure may come in a variable: cheap measures stay cheap.
+    const byVar = `query($by: ProviderRankingBy!) { a: providerRankings(by: $by) { value } b: providerRankings(by: $by) { value } c: providerRankings(by: $by) { value } }`;
+    expect(codes(await gateway.execute(byVar, { by: 'EARNINGS' }))).toEqual([]);
+    expect(codes(await gateway.execute(byVar, { by: 'REPUTATION' }))).toEqual(['QUERY_TOO_COMPLEX']);
+  });
+
   it('ranks in one statement and cuts at first', async () => {
     const { result, count } = await counted(() =>
       gql(`{ subnetRankings(by: EMISSION, window: WEEK, first: 2) { rank value subnet { id } } }`),
