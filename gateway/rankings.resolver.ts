@@ -31,7 +31,7 @@ export const ProviderRankingByEnum = enumOf<ProviderRankingBy>(['REPUTATION', 'E
 export const MarketRankingByEnum = enumOf<MarketRankingBy>(['VOLUME', 'JOBS']);
 registerEnumType(RankingWindowEnum, {
   name: 'RankingWindow',
-  description: "Up to the newest indexed block's time: the last HOUR, DAY or WEEK, or ALL of history",
+  description: "Rolling, up to the newest indexed block's time: the last HOUR, DAY or WEEK (now - length, now], or ALL of history",
 });
 registerEnumType(SubnetRankingByEnum, {
   name: 'SubnetRankingBy',
@@ -45,18 +45,23 @@ registerEnumType(NeuronRankingByEnum, {
 registerEnumType(ProviderRankingByEnum, {
   name: 'ProviderRankingBy',
   description:
-    'REPUTATION: the inference model score; EARNINGS: work and availability rewards in the window; WORK: approved work units in the window; SUCCESS_RATE: approved / reviewed jobs',
+    'REPUTATION: the inference model score. ' +
+    'EARNINGS: work and availability rewards in the window; WORK: approved work units in the window. ' +
+    'SUCCESS_RATE: approved / (approved + rejected) over all its reviews; change: minus the same ratio over the reviews ' +
+    '(JobApproved, JobRejected) indexed at or before the window start, each counted for the provider whose claim it reviewed; ' +
+    'null without a review by then',
 });
 registerEnumType(MarketRankingByEnum, {
   name: 'MarketRankingBy',
-  description: 'VOLUME: token escrowed by jobs posted in the window; JOBS: jobs posted in it',
+  description: 'VOLUME: token escrowed by jobs posted in the window (by their postedAt); JOBS: jobs posted in it',
 });
 
 const RANKING_FIELDS = {
   rank: 'Position, 1 first; equal values share a rank',
   value: 'The measure, as an exact decimal (token amounts in wei, u16 results /65535, rates and scores 0..1)',
   change:
-    'For a window: a flow minus its total in the window before; a level minus its value at the window start. Null for ALL, SUCCESS_RATE and REPUTATION',
+    'For a window: a flow minus its total in the window before; a level minus its value at the window start (see each measure). ' +
+    'Null for ALL, REPUTATION, and for a level the entity did not have at the window start',
 };
 
 function rankingItem(name: string, entityField: string, entity: () => object) {
@@ -136,9 +141,7 @@ export class RankingResolver {
     });
   }
 
-  @Query(() => [MarketRankingItem], {
-    description: 'Markets ranked by volume or jobs over a window (hourly stats for HOUR, daily for DAY and WEEK)',
-  })
+  @Query(() => [MarketRankingItem], { description: 'Markets ranked by volume or jobs posted over a window' })
   marketRankings(
     @Arg('by', () => MarketRankingByEnum) by: MarketRankingBy,
     @Arg('window', () => RankingWindowEnum, { defaultValue: 'DAY' }) window: RankingWindow,

@@ -1,16 +1,20 @@
 /**
  * Rankings as analysts ask for them, one SQL statement each over the index-time tables (SubnetEpoch,
- * NeuronEpoch, MarketEpoch/ProviderEpoch, MarketStat, StakeEvent). Pure: returns SQL and parameters.
+ * NeuronEpoch, MarketEpoch/ProviderEpoch, StakeEvent, Job, JobEvent). Pure: returns SQL and parameters.
  *
  * A window ends at the newest indexed block's time (the chain's clock, not the server's, so a
- * replayed or paused chain ranks the same) and spans HOUR, DAY or WEEK before it; ALL is the whole
- * history. Every row has a `value` and, for a bounded window, a `change`:
+ * replayed or paused chain ranks the same) and is rolling: HOUR, DAY or WEEK is (now − length, now];
+ * ALL is the whole history. Every row has a `value` and, for a bounded window, a `change`:
  * - flows (emission, earnings, work, volume, jobs, stake growth): value = the total in the window,
  *   change = value − the total in the window before it (same length);
- * - levels (stake, neuron count, the last epoch's u16 results): value = now, change = now − at the
- *   window's start (stake: minus the net stake added in the window; neurons: minus uids added in it;
- *   u16 results: minus the neuron's value in the subnet's last epoch at or before the window's start).
+ * - levels (stake, neuron count, the last epoch's u16 results, success rate): value = now,
+ *   change = now − at the window's start (stake: minus the net stake added in the window; neurons: minus
+ *   uids added in it; u16 results: minus the neuron's value in the subnet's last epoch at or before the
+ *   window's start; success rate: minus the rate over the reviews indexed at or before it).
  * Rows are ranked by value, largest first (SQL RANK: ties share a rank), ties listed by id.
+ *
+ * Block times never decrease along the chain, so "at or before a time" is also "up to a block": the
+ * statements below use that to bound index scans by block where only a time index is at hand.
  */
 
 export type RankingWindow = 'HOUR' | 'DAY' | 'WEEK' | 'ALL';
@@ -169,13 +173,41 @@ export function buildNeuronRanking(netuid: number, by: NeuronRankingBy, window: 
   );
 }
 
+/**
+ * The newest block whose time is at or before the window's start, as far as the job table's time
+ * index tells (-1 if none): a lower bound for scans of events after the start by block.
+ */
+const START_BLOCK = `(SELECT COALESCE((SELECT "j"."posted_at_block" FROM "job" "j" WHERE "j"."posted_at" <= (SELECT "start" FROM "w")
+  ORDER BY "j"."posted_at" DESC LIMIT 1), -1))`;
+
 export function buildProviderRanking(by: Exclude<ProviderRankingBy, 'REPUTATION'>, window: RankingWindow, limit: number): RankingStatement {
   if (by === 'SUCCESS_RATE') {
-    // A ratio of the provider's whole review history; no per-window record exists to compare with.
+    if (window === 'ALL') {
+      return ranked(
+        [],
+        `SELECT "id", "success_rate" AS "value", NULL::numeric AS "change" FROM "provider" WHERE "success_rate" IS NOT NULL`,
+        [],
+        limit,
+      );
+    }
+    // The rate at the window's start is the provider's counters less the reviews indexed since: a
+    // review (APPROVED or REJECTED) counts for the provider whose claim it closed, the job's last
+    // CLAIMED before it, as the indexer credits it. float8, as the indexer divides, so a provider
+    // without reviews in the window has a change of exactly 0; null without a review before it.
+    const rev = `"rev" AS (SELECT "cl"."actor" AS "id", count(*) FILTER (WHERE "r"."kind" = 'APPROVED') AS "a",
+        count(*) FILTER (WHERE "r"."kind" = 'REJECTED') AS "r"
+      FROM "job_event" "r" CROSS JOIN "w"
+      CROSS JOIN LATERAL (SELECT "c"."actor" FROM "job_event" "c" WHERE "c"."job_id" = "r"."job_id" AND "c"."kind" = 'CLAIMED'
+          AND ("c"."block_number", "c"."id") < ("r"."block_number", "r"."id") ORDER BY "c"."block_number" DESC, "c"."id" DESC LIMIT 1) "cl"
+      WHERE "r"."kind" IN ('APPROVED', 'REJECTED') AND "r"."block_number" > ${START_BLOCK} AND "r"."timestamp" > "w"."start"
+      GROUP BY 1)`;
     return ranked(
-      [],
-      `SELECT "id", "success_rate" AS "value", NULL::numeric AS "change" FROM "provider" WHERE "success_rate" IS NOT NULL`,
-      [],
+      [WINDOW_CTE, rev],
+      `SELECT "p"."id", "p"."success_rate" AS "value",
+          "p"."success_rate"::float8 - ("p"."jobs_approved" - COALESCE("rev"."a", 0))::float8
+            / NULLIF("p"."jobs_approved" + "p"."jobs_rejected" - COALESCE("rev"."a", 0) - COALESCE("rev"."r", 0), 0) AS "change"
+         FROM "provider" "p" LEFT JOIN "rev" ON "rev"."id" = "p"."id" WHERE "p"."success_rate" IS NOT NULL`,
+      [WINDOW_INTERVAL[window]],
       limit,
     );
   }
@@ -208,17 +240,18 @@ export function buildMarketRanking(by: MarketRankingBy, window: RankingWindow, l
     const col = by === 'VOLUME' ? '"volume"' : '"job_count"';
     return ranked([], `SELECT "id", ${col} AS "value", NULL::numeric AS "change" FROM "market"`, [], limit);
   }
-  const params: unknown[] = [WINDOW_INTERVAL[window], window === 'HOUR' ? 'HOUR' : 'DAY'];
-  const col = by === 'VOLUME' ? '"volume"' : '"jobs_posted"';
-  // Hourly buckets for an hour, daily ones for a day or a week: a bucket counts in the window its start falls in.
+  // From the jobs themselves, by their posted time, so that a window is exactly (start, now] rather
+  // than the hour or day buckets of market_stat that it overlaps; the job index on posted_at serves
+  // both ranges (a window and the one before it: two windows' jobs, not the history).
+  const col = by === 'VOLUME' ? 'sum("j"."payment")' : 'count(*)';
   const sum = (from: string, to: string | null) =>
-    `SELECT "ms"."market_id" AS "id", sum("ms".${col}) AS "v" FROM "market_stat" "ms", "w"
-      WHERE "ms"."period" = $2::text AND "ms"."start" > "w"."${from}"${to ? ` AND "ms"."start" <= "w"."${to}"` : ''} GROUP BY "ms"."market_id"`;
+    `SELECT "j"."market_id" AS "id", ${col} AS "v" FROM "job" "j", "w"
+      WHERE "j"."posted_at" > "w"."${from}"${to ? ` AND "j"."posted_at" <= "w"."${to}"` : ''} GROUP BY "j"."market_id"`;
   return ranked(
     [WINDOW_CTE, `"cur" AS (${sum('start', null)})`, `"pre" AS (${sum('prev', 'start')})`],
     `SELECT "m"."id", COALESCE("cur"."v", 0) AS "value", COALESCE("cur"."v", 0) - COALESCE("pre"."v", 0) AS "change" FROM "market" "m"
        LEFT JOIN "cur" ON "cur"."id" = "m"."id" LEFT JOIN "pre" ON "pre"."id" = "m"."id"`,
-    params,
+    [WINDOW_INTERVAL[window]],
     limit,
   );
 }

@@ -1,10 +1,12 @@
 // The protocol queries in-process against a real migrated Postgres: the new tables' lists and field
 // kinds, relations with their statement counts, every ranking compared with the same question
-// computed here in plain TypeScript over the raw rows, and the token summary.
+// computed here in plain TypeScript over the raw rows (a change at a window's start against a
+// database seeded only up to that start), the cost of the heavy fields, and the token summary.
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createGateway, type Gateway } from '../gateway';
 import { addr, COUNTS, seed } from '../gateway/_test/fixture';
+import { NEW_PROVIDERS, seedJobHistory } from '../gateway/_test/job-history';
 import { ANCHOR, hotkeyOf, seedProtocol } from '../gateway/_test/protocol-fixture';
 import { createInferenceService } from '../inference';
 import { createDataSource } from '../schema';
@@ -23,6 +25,7 @@ beforeAll(async () => {
   await pg.connect();
   await seed(pg);
   await seedProtocol(pg);
+  await seedJobHistory(pg);
   ds = createDataSource({ url: db.url });
   ds.setOptions({ logger: statementRecorder((q) => void statements.push(q)) });
   await ds.initialize();
@@ -214,6 +217,26 @@ const netStake = (events: { kind: string; amount: string }[]) => sum(events, (e)
 describe('rankings equal the same question computed over the raw rows', () => {
   const windows: Win[] = ['HOUR', 'DAY', 'WEEK', 'ALL'];
 
+  // The index as it stood at each window's start: the same rows seeded up to that time.
+  const asOf = new Map<Win, { db: TestDatabase; pg: Client }>();
+  beforeAll(async () => {
+    for (const w of ['HOUR', 'DAY', 'WEEK'] as const) {
+      const db2 = await createTestDatabase();
+      const pg2 = new Client({ connectionString: db2.url });
+      await pg2.connect();
+      await seed(pg2);
+      await seedProtocol(pg2);
+      await seedJobHistory(pg2, ANCHOR - HOURS[w] * 3_600_000);
+      asOf.set(w, { db: db2, pg: pg2 });
+    }
+  });
+  afterAll(async () => {
+    for (const a of asOf.values()) {
+      await a.pg.end();
+      await a.db.drop();
+    }
+  });
+
   it.each(windows)('subnets by EMISSION, STAKE, NEURONS and GROWTH over %s', async (w) => {
     const subnets = await rows(`select id, netuid, total_emission, total_stake, neuron_count from subnet`);
     const epochs = await rows(`select netuid, emission, timestamp from subnet_epoch`);
@@ -354,20 +377,43 @@ describe('rankings equal the same question computed over the raw rows', () => {
     for (const [by, exp] of Object.entries(expectedP)) {
       expect({ by, r: await ranking('providerRankings', 'provider', `by: ${by}, window: ${w}`) }).toEqual({ by, r: rank(exp) });
     }
-    // Rates are decimals: compare the order and the numbers.
-    const rates = providers.filter((p) => p.rate !== null).map((p) => ({ id: p.id, value: Number(p.rate), change: null }));
+    // Rates are decimals: compare the order and the numbers. The rate at the window's start is the
+    // one the index held then; null where the provider had no review yet (or did not exist).
+    const before =
+      w === 'ALL'
+        ? new Map<string, string | null>()
+        : new Map<string, string | null>(
+            (await asOf.get(w)!.pg.query(`select id, success_rate::text as rate from provider`)).rows.map((r) => [r.id, r.rate]),
+          );
+    const rates = providers
+      .filter((p) => p.rate !== null)
+      .map((p) => {
+        const then = before.get(p.id);
+        return { id: p.id, value: Number(p.rate), change: then == null ? null : Number(p.rate) - Number(then) };
+      });
     const got = await ranking('providerRankings', 'provider', `by: SUCCESS_RATE, window: ${w}`);
-    expect(got.map((r) => ({ ...r, value: Number(r.value) }))).toEqual(rank(rates).map((r) => ({ ...r, value: Number(r.value) })));
+    const asNumbers = (r: { change: string | null; value: string }) => ({
+      ...r,
+      value: Number(r.value),
+      change: r.change === null ? null : Number(r.change),
+    });
+    expect(got.map(asNumbers)).toEqual(rank(rates).map(asNumbers));
+    if (w !== 'ALL') {
+      // Reviews in the window moved some rates, and a provider first reviewed in it has no rate to compare.
+      expect(rates.some((r) => r.change !== null && r.change !== 0)).toBe(true);
+      expect(rates.some((r) => r.change === 0)).toBe(true);
+      if (w === 'HOUR') expect(rates.find((r) => r.id === NEW_PROVIDERS[0])).toEqual({ id: NEW_PROVIDERS[0], value: 0, change: null });
+    }
 
+    // Markets: the jobs posted in the rolling window (start, now] and the one before, from the job rows.
     const markets = await rows(`select id, volume, job_count from market`);
-    const stats = await rows(`select market_id, period, start, volume, jobs_posted from market_stat`);
-    const period = w === 'HOUR' ? 'HOUR' : 'DAY';
-    const mflow = (f: (s: (typeof stats)[number]) => bigint, total: string) =>
+    const jobs = await rows(`select market_id, payment, posted_at from job`);
+    const mflow = (f: (j: (typeof jobs)[number]) => bigint, total: string) =>
       markets.map((m) => {
         if (w === 'ALL') return { id: m.id, value: BigInt(m[total]), change: null };
-        const own = stats.filter((s) => s.market_id === m.id && s.period === period);
+        const own = jobs.filter((j) => j.market_id === m.id);
         const cur = sum(
-          own.filter((s) => inCur(w, s.start)),
+          own.filter((j) => inCur(w, j.posted_at)),
           f,
         );
         return {
@@ -376,14 +422,23 @@ describe('rankings equal the same question computed over the raw rows', () => {
           change:
             cur -
             sum(
-              own.filter((s) => inPrev(w, s.start)),
+              own.filter((j) => inPrev(w, j.posted_at)),
               f,
             ),
         };
       });
-    const expectedM = { VOLUME: mflow((s) => BigInt(s.volume), 'volume'), JOBS: mflow((s) => BigInt(s.jobs_posted), 'job_count') };
+    const expectedM = { VOLUME: mflow((j) => BigInt(j.payment), 'volume'), JOBS: mflow(() => 1n, 'job_count') };
     for (const [by, exp] of Object.entries(expectedM)) {
       expect({ by, r: await ranking('marketRankings', 'market', `by: ${by}, window: ${w}`) }).toEqual({ by, r: rank(exp) });
+    }
+    if (w !== 'ALL') {
+      // ANCHOR is midnight UTC: a calendar day (or clock hour) ending there would hold no job at all.
+      expect(expectedM.JOBS.some((m) => m.value !== 0n)).toBe(true);
+      expect(expectedM.JOBS.some((m) => m.change !== 0n)).toBe(true);
+    }
+    if (w === 'HOUR') {
+      // Market 1's jobs 1.5 h and exactly 1 h ago are the hour before, not this one.
+      expect(expectedM.JOBS.find((m) => m.id === '1')).toEqual({ id: '1', value: 0n, change: -2n });
     }
   });
 
