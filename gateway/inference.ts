@@ -15,9 +15,18 @@ export interface InferenceHealth {
   models: unknown[];
 }
 
+/** Scores of raw feature rows, with the input names the model read them by. */
+export interface RowScores {
+  scores: number[];
+  /** The model's input names, in row order (the service answers each row's values by name). */
+  names: string[];
+}
+
 export interface InferenceClient {
   /** Scores by lowercase address; addresses the service does not know are absent. */
   score(addresses: readonly string[]): Promise<Map<string, ProviderScore>>;
+  /** Scores of feature rows, each in the default model's input order (POST /score with `rows`). */
+  scoreRows(rows: readonly (readonly number[])[]): Promise<RowScores>;
   health(): Promise<InferenceHealth>;
 }
 
@@ -67,6 +76,28 @@ export function createInferenceClient(opts: InferenceClientOptions): InferenceCl
   }
 
   return {
+    async scoreRows(rows) {
+      if (rows.length === 0) return { scores: [], names: [] };
+      let body: { results?: unknown };
+      try {
+        body = (await call('/score', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ rows }),
+        })) as {
+          results?: unknown;
+        };
+      } catch (err) {
+        // A 404 on rows is no unknown address: the route itself is missing.
+        if (err instanceof NotFound) throw new InferenceUnavailableError('/score not found');
+        throw err;
+      }
+      const results = body?.results as { score?: unknown; features?: Record<string, number> }[] | undefined;
+      if (!Array.isArray(results) || results.length !== rows.length || results.some((r) => typeof r?.score !== 'number')) {
+        throw new InferenceUnavailableError('/score answered without a score per row');
+      }
+      return { scores: results.map((r) => r.score as number), names: Object.keys(results[0].features ?? {}) };
+    },
     async score(addresses) {
       const lower = [...new Set(addresses.map((a) => a.toLowerCase()))];
       if (lower.length === 0) return new Map();

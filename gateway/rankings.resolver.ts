@@ -4,12 +4,14 @@
 import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import type { GatewayContext } from './context';
 import { ENTITY_SPECS, type EntitySpec } from './entities';
-import { BadUserInputError } from './errors';
+import { BadUserInputError, InferenceUnavailableError } from './errors';
 import {
   buildMarketRanking,
   buildNeuronRanking,
   buildProviderRanking,
+  buildReputationBaseline,
   buildSubnetRanking,
+  historyFeatureNames,
   type MarketRankingBy,
   type NeuronRankingBy,
   PROVIDER_IDS_SQL,
@@ -17,11 +19,18 @@ import {
   type RankingRow,
   type RankingStatement,
   type RankingWindow,
+  REPUTATION_EVENTS_SQL,
+  REPUTATION_HEAD_SQL,
+  REPUTATION_PROVIDERS_SQL,
+  type ReputationEventRow,
+  type ReputationHeadRow,
+  type ReputationProviderRow,
   type SubnetRankingBy,
+  WINDOW_INTERVAL,
 } from './rankings';
 import { MAX_FIRST } from './sql/list';
 import type { Row } from './store';
-import { TYPES } from './types';
+import { ScoreFeatureType, TYPES } from './types';
 
 const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
 export const RankingWindowEnum = enumOf<RankingWindow>(['HOUR', 'DAY', 'WEEK', 'ALL']);
@@ -45,7 +54,9 @@ registerEnumType(NeuronRankingByEnum, {
 registerEnumType(ProviderRankingByEnum, {
   name: 'ProviderRankingBy',
   description:
-    'REPUTATION: the inference model score. ' +
+    "REPUTATION: the inference model's score of the provider's features now; change: minus the score the same model gives its features " +
+    "as of the window start (computed from what was indexed by then: job events, completions' work units, registration data), " +
+    'null for a provider not registered by then or for a model over provider-table counters (provider-reputation@1). ' +
     'EARNINGS: work and availability rewards in the window; WORK: approved work units in the window. ' +
     'SUCCESS_RATE: approved / (approved + rejected) over all its reviews; change: minus the same ratio over the reviews ' +
     '(JobApproved, JobRejected) indexed at or before the window start, each counted for the provider whose claim it reviewed; ' +
@@ -61,22 +72,39 @@ const RANKING_FIELDS = {
   value: 'The measure, as an exact decimal (token amounts in wei, u16 results /65535, rates and scores 0..1)',
   change:
     'For a window: a flow minus its total in the window before; a level minus its value at the window start (see each measure). ' +
-    'Null for ALL, REPUTATION, and for a level the entity did not have at the window start',
+    'Null for ALL, and for a level the entity did not have at the window start',
 };
 
-function rankingItem(name: string, entityField: string, entity: () => object) {
+function rankingItem(name: string, entityField: string, entity: () => object, extra?: (proto: object) => void) {
   const cls = { [name]: class {} }[name];
   Field(() => Int, { description: RANKING_FIELDS.rank })(cls.prototype, 'rank');
   Field(() => String, { description: RANKING_FIELDS.value })(cls.prototype, 'value');
   Field(() => String, { nullable: true, description: RANKING_FIELDS.change })(cls.prototype, 'change');
   Field(entity)(cls.prototype, entityField);
+  extra?.(cls.prototype);
   ObjectType(name, { simpleResolvers: true })(cls);
   return cls;
 }
 
 const SubnetRankingItem = rankingItem('SubnetRankingItem', 'subnet', () => TYPES.Subnet.object);
 const NeuronRankingItem = rankingItem('NeuronRankingItem', 'neuron', () => TYPES.Neuron.object);
-const ProviderRankingItem = rankingItem('ProviderRankingItem', 'provider', () => TYPES.Provider.object);
+const ProviderRankingItem = rankingItem(
+  'ProviderRankingItem',
+  'provider',
+  () => TYPES.Provider.object,
+  (proto) => {
+    Field(() => [ScoreFeatureType], {
+      nullable: true,
+      description: 'REPUTATION: the model inputs that produced the score (value), in its input order; null for other measures',
+    })(proto, 'features');
+    Field(() => [ScoreFeatureType], {
+      nullable: true,
+      description:
+        'REPUTATION over a window: the inputs as of the window start that produced the past score (value - change); ' +
+        'null where change is. Computed, with change, only when one of them is asked',
+    })(proto, 'featuresAtWindowStart');
+  },
+);
 const MarketRankingItem = rankingItem('MarketRankingItem', 'market', () => TYPES.Market.object);
 
 function checkFirst(first: number): number {
@@ -91,6 +119,57 @@ async function run(ctx: GatewayContext, st: RankingStatement, spec: EntitySpec, 
 }
 
 const FIRST = { defaultValue: 50, description: 'How many, at most 1000' };
+
+interface PastScore {
+  score: number;
+  features: Record<string, number>;
+}
+
+const featureList = (features: Record<string, number>) => Object.entries(features).map(([name, value]) => ({ name, value }));
+
+/**
+ * The page's scores as of the window's start: three reads of what was indexed by then
+ * (gateway/rankings.ts says which), the feature rows built as the inference service builds them,
+ * and one POST /score of those rows to the model serving now. Providers without a past score
+ * are absent.
+ */
+async function pastReputation(
+  ctx: GatewayContext,
+  window: Exclude<RankingWindow, 'ALL'>,
+  page: readonly { id: string; features: Record<string, number> }[],
+): Promise<Map<string, PastScore>> {
+  const out = new Map<string, PastScore>();
+  const names = page.length ? historyFeatureNames(Object.keys(page[0].features)) : null;
+  if (!names) return out;
+  const ids = page.map((p) => p.id);
+  const interval = WINDOW_INTERVAL[window];
+  const [head, providers, events] = await Promise.all([
+    ctx.services.query(REPUTATION_HEAD_SQL, [interval]),
+    ctx.services.query(REPUTATION_PROVIDERS_SQL, [interval, ids]),
+    ctx.services.query(REPUTATION_EVENTS_SQL, [interval, ids]),
+  ]);
+  const h = head[0] as unknown as ReputationHeadRow | undefined;
+  if (!h || h.start === null) return out; // nothing indexed: no window start
+  const rows = buildReputationBaseline(
+    h,
+    providers as unknown as ReputationProviderRow[],
+    events as unknown as ReputationEventRow[],
+    names,
+  );
+  if (rows.size === 0) return out;
+  if (!ctx.services.inference) throw new InferenceUnavailableError('INFERENCE_URL is not configured');
+  const pastIds = [...rows.keys()];
+  const scored = await ctx.services.inference.scoreRows(pastIds.map((id) => rows.get(id) as number[]));
+  // A reload between the two calls may serve a model with other inputs: its score would be of the wrong features.
+  if (scored.names.join() !== names.join()) {
+    throw new InferenceUnavailableError(`the model's inputs changed while ranking (now ${scored.names.join(', ')})`);
+  }
+  pastIds.forEach((id, i) => {
+    const x = rows.get(id) as number[];
+    out.set(id, { score: scored.scores[i] as number, features: Object.fromEntries(names.map((n, c) => [n, x[c] as number])) });
+  });
+  return out;
+}
 
 @Resolver()
 export class RankingResolver {
@@ -124,20 +203,41 @@ export class RankingResolver {
   ) {
     checkFirst(first);
     if (by !== 'REPUTATION') return run(ctx, buildProviderRanking(by, window, first), ENTITY_SPECS.Provider, 'provider');
-    // The score is the inference service's (one batched /score call, as Provider.score); it keeps
-    // no history, so the window does not apply and change is null.
+    // The score is the inference service's (one batched /score call, as Provider.score), so every
+    // provider is scored before the first are taken.
     const ids = (await ctx.services.query(PROVIDER_IDS_SQL, [])).map((r) => String(r.id));
     const scores = await ctx.scores.loadMany(ids);
     const scored = ids.flatMap((id, i) => {
       const s = scores[i];
       if (s instanceof Error) throw s;
-      return s ? [{ id, score: s.score }] : [];
+      return s ? [{ id, score: s.score, features: s.features }] : [];
     });
     scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    const page = scored.slice(0, first);
+    // The past scores replay the page's job history: only when change or the past features are asked,
+    // once for the whole page (each item's fields share the promise).
+    let past: Promise<Map<string, PastScore>> | undefined;
+    const pastScores = () => {
+      past ??= window === 'ALL' ? Promise.resolve(new Map()) : pastReputation(ctx, window, page);
+      return past;
+    };
     let rank = 0;
-    return scored.slice(0, first).map((s, i) => {
-      if (i === 0 || s.score !== scored[i - 1].score) rank = i + 1;
-      return { rank, value: String(s.score), change: null, provider: () => ctx.store.byId(ENTITY_SPECS.Provider, s.id) };
+    return page.map((s, i) => {
+      if (i === 0 || s.score !== page[i - 1].score) rank = i + 1;
+      return {
+        rank,
+        value: String(s.score),
+        change: async () => {
+          const p = (await pastScores()).get(s.id);
+          return p ? String(s.score - p.score) : null;
+        },
+        features: () => featureList(s.features),
+        featuresAtWindowStart: async () => {
+          const p = (await pastScores()).get(s.id);
+          return p ? featureList(p.features) : null;
+        },
+        provider: () => ctx.store.byId(ENTITY_SPECS.Provider, s.id),
+      };
     });
   }
 

@@ -1,21 +1,31 @@
 /**
  * Rankings as analysts ask for them, one SQL statement each over the index-time tables (SubnetEpoch,
- * NeuronEpoch, MarketEpoch/ProviderEpoch, StakeEvent, Job, JobEvent). Pure: returns SQL and parameters.
+ * NeuronEpoch, MarketEpoch/ProviderEpoch, StakeEvent, Job, JobEvent). Pure: returns SQL and parameters,
+ * and (REPUTATION) turns the rows read for a past score into feature rows.
  *
  * A window ends at the newest indexed block's time (the chain's clock, not the server's, so a
  * replayed or paused chain ranks the same) and is rolling: HOUR, DAY or WEEK is (now − length, now];
  * ALL is the whole history. Every row has a `value` and, for a bounded window, a `change`:
  * - flows (emission, earnings, work, volume, jobs, stake growth): value = the total in the window,
  *   change = value − the total in the window before it (same length);
- * - levels (stake, neuron count, the last epoch's u16 results, success rate): value = now,
+ * - levels (stake, neuron count, the last epoch's u16 results, success rate, reputation): value = now,
  *   change = now − at the window's start (stake: minus the net stake added in the window; neurons: minus
  *   uids added in it; u16 results: minus the neuron's value in the subnet's last epoch at or before the
- *   window's start; success rate: minus the rate over the reviews indexed at or before it).
+ *   window's start; success rate: minus the rate over the reviews indexed at or before it; reputation:
+ *   minus the model's score of the features as of it, see buildReputationBaseline).
  * Rows are ranked by value, largest first (SQL RANK: ties share a rank), ties listed by id.
  *
  * Block times never decrease along the chain, so "at or before a time" is also "up to a block": the
  * statements below use that to bound index scans by block where only a time index is at hand.
  */
+import { isProviderFeature } from '../inference/features/provider-features';
+import {
+  buildHistoryFeatureRows,
+  isProviderHistoryFeature,
+  type JobEventRow,
+  type ProviderHistoryFeatureName,
+  type ProviderInfo,
+} from '../inference/features/provider-history';
 
 export type RankingWindow = 'HOUR' | 'DAY' | 'WEEK' | 'ALL';
 export type SubnetRankingBy = 'EMISSION' | 'STAKE' | 'NEURONS' | 'GROWTH';
@@ -234,6 +244,114 @@ export function buildProviderRanking(by: Exclude<ProviderRankingBy, 'REPUTATION'
 
 /** The providers REPUTATION ranks (scores come from the inference service, not SQL). */
 export const PROVIDER_IDS_SQL = `SELECT "id" FROM "provider" ORDER BY "id"`;
+
+// ---- REPUTATION's change: the model's score of the features as of the window's start ----
+//
+// The score now is the inference service's, from its features of everything indexed. The past score
+// is the same model's score of the same features computed (by the same functions:
+// inference/features/provider-history.ts) from what the index held at the window's start, so it is
+// the score the service would have answered then:
+// - the index head is the newest job event at or before the start (the service's clock: the features'
+//   cut-off is the block after it, and its time judges open jobs' deadlines);
+// - the job events at or before the start, of every job one of the providers had claimed by then;
+// - a completion's work units as its JobCompleted log reported them (chain_event, same id as the job
+//   event; the job row keeps only its last completion's figure, the job's where the log is missing);
+// - registration data (benchmark, VRAM, tier) as the provider's newest ProviderRegistered or
+//   ProviderUpdated log at or before the start set it (the provider row holds only the latest).
+// A provider without a registration log by then was not registered: it has no past score.
+// Each statement takes $1, the window's interval, and $2, the providers' ids.
+
+/** The window's start and the index head then: `{ start, block, time }`, times in unix seconds. */
+export const REPUTATION_HEAD_SQL = `WITH ${WINDOW_CTE}
+  SELECT extract(epoch FROM "w"."start")::float8 AS "start", "h"."block_number" AS "block", extract(epoch FROM "h"."timestamp")::float8 AS "time"
+    FROM "w" LEFT JOIN LATERAL (SELECT "e"."block_number", "e"."timestamp" FROM "job_event" "e" WHERE "e"."timestamp" <= "w"."start"
+      ORDER BY "e"."block_number" DESC, "e"."id" DESC LIMIT 1) "h" ON true`;
+
+/** Providers registered by the start, with their registration data then. */
+export const REPUTATION_PROVIDERS_SQL = `WITH ${WINDOW_CTE}
+  SELECT DISTINCT ON ("p"."id") "p"."id", "p"."registered_at_block" AS "registeredAtBlock", ("c"."args"->>'benchmarkScore')::int AS "benchmarkScore",
+         ("c"."args"->>'vramGb')::int AS "vramGb", ("c"."args"->>'tier')::int AS "tier"
+    FROM "chain_event" "c" JOIN "provider" "p" ON "p"."id" = "c"."args"->>'provider' CROSS JOIN "w"
+   WHERE "c"."contract" = 'market' AND "c"."name" IN ('ProviderRegistered', 'ProviderUpdated') AND "c"."timestamp" <= "w"."start"
+     AND "p"."id" = ANY($2::text[])
+   ORDER BY "p"."id", "c"."block_number" DESC, "c"."log_index" DESC`;
+
+/** Job events by the start (the kinds the features read), in chain order, as the service reads them. */
+export const REPUTATION_EVENTS_SQL = `WITH ${WINDOW_CTE}
+  SELECT "e"."job_id" AS "jobId", "e"."kind"::text AS "kind", lower("e"."actor") AS "actor", "e"."block_number" AS "blockNumber",
+         extract(epoch FROM "e"."timestamp")::float8 AS "timestamp", extract(epoch FROM "j"."deadline")::float8 AS "deadline",
+         "j"."work_estimate"::text AS "workEstimate", COALESCE("c"."args"->>'workUnits', "j"."work_units"::text) AS "workUnits"
+    FROM "job_event" "e" JOIN "job" "j" ON "j"."id" = "e"."job_id"
+         LEFT JOIN "chain_event" "c" ON "e"."kind" = 'COMPLETED' AND "c"."id" = "e"."id" CROSS JOIN "w"
+   WHERE "e"."kind" IN ('CLAIMED', 'COMPLETED', 'APPROVED', 'REJECTED', 'REASSIGNED', 'EXPIRED', 'CANCELLED') AND "e"."timestamp" <= "w"."start"
+     AND "e"."job_id" IN (SELECT "k"."job_id" FROM "job_event" "k" WHERE "k"."kind" = 'CLAIMED' AND "k"."actor" = ANY($2::text[])
+       AND "k"."timestamp" <= "w"."start")
+   ORDER BY "e"."block_number", "e"."id"`;
+
+export interface ReputationHeadRow {
+  start: number | null;
+  block: number | null;
+  time: number | null;
+}
+
+export interface ReputationProviderRow {
+  id: string;
+  registeredAtBlock: number;
+  benchmarkScore: number;
+  vramGb: number;
+  tier: number;
+}
+
+export interface ReputationEventRow {
+  jobId: string;
+  kind: string;
+  actor: string;
+  blockNumber: number;
+  timestamp: number;
+  deadline: number;
+  workEstimate: string;
+  workUnits: string | null;
+}
+
+/**
+ * The model inputs a past score can be computed for, or null. The service computes a model's
+ * features from job history unless every input is a provider-table feature (provider-reputation@1:
+ * the provider row's running counters, for which this computes no past score); the same names
+ * mean different things in the two families, so the choice must be the service's.
+ */
+export function historyFeatureNames(names: readonly string[]): ProviderHistoryFeatureName[] | null {
+  if (names.length === 0 || names.every(isProviderFeature)) return null;
+  return names.every(isProviderHistoryFeature) ? (names as ProviderHistoryFeatureName[]) : null;
+}
+
+/** Each provider's feature row (in `names` order) as of the window's start; providers not registered by then are absent. */
+export function buildReputationBaseline(
+  head: ReputationHeadRow,
+  providerRows: readonly ReputationProviderRow[],
+  eventRows: readonly ReputationEventRow[],
+  names: readonly ProviderHistoryFeatureName[],
+): Map<string, number[]> {
+  const providers = new Map<string, ProviderInfo>(
+    providerRows.map((p) => [
+      p.id,
+      { address: p.id, benchmarkScore: p.benchmarkScore, vramGb: p.vramGb, tier: p.tier, registeredAtBlock: p.registeredAtBlock },
+    ]),
+  );
+  const events: JobEventRow[] = eventRows.map((e) => ({
+    jobId: e.jobId,
+    kind: e.kind,
+    actor: e.actor,
+    blockNumber: e.blockNumber,
+    timestamp: e.timestamp,
+    deadline: e.deadline,
+    workEstimateMilli: Number(e.workEstimate),
+    workUnitsMilli: e.workUnits === null ? null : Number(e.workUnits),
+  }));
+  const at = head.block === null || head.time === null ? null : { block: head.block, time: head.time };
+  const ids = [...providers.keys()];
+  const rows = buildHistoryFeatureRows(providers, events, at, ids, names);
+  return new Map(ids.map((id, i) => [id, rows[i] as number[]]));
+}
 
 export function buildMarketRanking(by: MarketRankingBy, window: RankingWindow, limit: number): RankingStatement {
   if (window === 'ALL') {

@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createGateway, type Gateway } from '../gateway';
 import { addr, COUNTS, seed } from '../gateway/_test/fixture';
-import { NEW_PROVIDERS, seedJobHistory } from '../gateway/_test/job-history';
+import { NEW_PROVIDERS, P, seedJobHistory } from '../gateway/_test/job-history';
 import { ANCHOR, hotkeyOf, seedProtocol } from '../gateway/_test/protocol-fixture';
 import { createInferenceService } from '../inference';
 import { createDataSource } from '../schema';
@@ -217,8 +217,9 @@ const netStake = (events: { kind: string; amount: string }[]) => sum(events, (e)
 describe('rankings equal the same question computed over the raw rows', () => {
   const windows: Win[] = ['HOUR', 'DAY', 'WEEK', 'ALL'];
 
-  // The index as it stood at each window's start: the same rows seeded up to that time.
-  const asOf = new Map<Win, { db: TestDatabase; pg: Client }>();
+  // The index as it stood at each window's start: the same rows seeded up to that time, and an
+  // inference service over them (what it would have answered then).
+  const asOf = new Map<Win, { db: TestDatabase; pg: Client; svc: Awaited<ReturnType<typeof createInferenceService>> }>();
   beforeAll(async () => {
     for (const w of ['HOUR', 'DAY', 'WEEK'] as const) {
       const db2 = await createTestDatabase();
@@ -227,11 +228,12 @@ describe('rankings equal the same question computed over the raw rows', () => {
       await seed(pg2);
       await seedProtocol(pg2);
       await seedJobHistory(pg2, ANCHOR - HOURS[w] * 3_600_000);
-      asOf.set(w, { db: db2, pg: pg2 });
+      asOf.set(w, { db: db2, pg: pg2, svc: await createInferenceService({ databaseUrl: db2.url }) });
     }
   });
   afterAll(async () => {
     for (const a of asOf.values()) {
+      await a.svc.close();
       await a.pg.end();
       await a.db.drop();
     }
@@ -442,12 +444,76 @@ describe('rankings equal the same question computed over the raw rows', () => {
     }
   });
 
-  it('providers by REPUTATION follow the inference scores that Provider.score reports', async () => {
-    const data = await gql(`{ providers(first: 1000) { items { id score } } }`);
-    const scored = data.providers.items.filter((p: { score: number | null }) => p.score !== null);
-    expect(scored.length).toBeGreaterThan(1);
-    const got = await ranking('providerRankings', 'provider', 'by: REPUTATION');
-    expect(got).toEqual(rank(scored.map((p: { id: string; score: number }) => ({ id: p.id, value: p.score, change: null }))));
+  it.each(windows)(
+    'providers by REPUTATION over %s: the score now, its features, and the change from the score at the start',
+    async (w) => {
+      const data = await gql(`{ providers(first: 1000) { items { id score scoreFeatures { name value } } } }`);
+      const now = data.providers.items.filter((p: { score: number | null }) => p.score !== null) as {
+        id: string;
+        score: number;
+        scoreFeatures: { name: string; value: number }[];
+      }[];
+      expect(now.length).toBe(COUNTS.providers + NEW_PROVIDERS.length);
+      // What the inference service answered over the index as it stood at the window's start.
+      const past = new Map<string, { score: number; features: Record<string, number> }>();
+      if (w !== 'ALL') {
+        const a = asOf.get(w)!;
+        const ids = (await a.pg.query(`select id from provider`)).rows.map((r) => r.id as string);
+        for (const r of (await a.svc.score({ addresses: ids })).results) past.set(r.address as string, r);
+      }
+      const res = await gql(`{ r: providerRankings(by: REPUTATION, window: ${w}, first: 1000) {
+      rank value change features { name value } featuresAtWindowStart { name value } provider { id } } }`);
+      type Feature = { name: string; value: number };
+      const got = (
+        res.r as {
+          rank: number;
+          value: string;
+          change: string | null;
+          features: Feature[];
+          featuresAtWindowStart: Feature[] | null;
+          provider: { id: string };
+        }[]
+      )
+        .map(({ provider, ...r }) => ({ ...r, id: provider.id }))
+        .sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : 1));
+      const expected = rank(
+        now.map((p) => {
+          const then = past.get(p.id);
+          return { id: p.id, value: p.score, change: then ? p.score - then.score : null };
+        }),
+      );
+      expect(got.map(({ rank, id, value, change }) => ({ rank, id, value, change }))).toEqual(expected);
+      for (const r of got) {
+        const then = past.get(r.id);
+        expect({ id: r.id, features: r.features }).toEqual({ id: r.id, features: now.find((p) => p.id === r.id)!.scoreFeatures });
+        expect({ id: r.id, start: r.featuresAtWindowStart }).toEqual({
+          id: r.id,
+          start: then ? Object.entries(then.features).map(([name, value]) => ({ name, value })) : null,
+        });
+      }
+      if (w === 'ALL') return;
+      // The change is real, and null for the providers registered after the start.
+      expect(got.some((r) => r.change !== null && Number(r.change) !== 0)).toBe(true);
+      expect(got.find((r) => r.id === NEW_PROVIDERS[1])?.change).toBeNull();
+      expect(got.find((r) => r.id === NEW_PROVIDERS[0])?.change === null).toBe(w === 'WEEK'); // registered 30 h ago
+      // P2's hardware changed 3 h ago: the day's and week's start scored the old benchmark.
+      const bench = (fs: Feature[] | null) => fs?.find((f) => f.name === 'benchmark_score')?.value;
+      const p2 = got.find((r) => r.id === P[2])!;
+      expect([bench(p2.features), bench(p2.featuresAtWindowStart)]).toEqual([700, w === 'HOUR' ? 700 : 1074]);
+    },
+  );
+
+  it('computes the past reputation only when change or the past features are asked, once per page', async () => {
+    const q = (fields: string) => `{ providerRankings(by: REPUTATION, window: DAY, first: 5) { ${fields} } }`;
+    const plain = await counted(() => gql(q('rank value features { name }')));
+    expect(plain.count).toBe(1); // the providers' ids
+    const full = await counted(() => gql(q('rank value change featuresAtWindowStart { name value }')));
+    expect(full.count).toBe(4); // and the head, the registrations and the job events as of the start
+    // The page's changes are those of the whole ranking.
+    const all = await gql(`{ providerRankings(by: REPUTATION, window: DAY, first: 1000) { value change } }`);
+    expect(full.result.providerRankings.map((r: { change: string | null }) => r.change)).toEqual(
+      all.providerRankings.slice(0, 5).map((r: { change: string | null }) => r.change),
+    );
   });
 
   it('prices verify and REPUTATION as passes over a whole history: several are QUERY_TOO_COMPLEX, one alone answers', async () => {
