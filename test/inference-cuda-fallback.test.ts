@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInferenceService, DEFAULT_MODEL_DIR } from '../inference';
 import { resolveEntry } from '../inference/registry/registry';
+import { writeTsHook } from './harness';
 
 const ROOT = path.resolve(__dirname, '..');
 const ORT_BIN = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
@@ -24,14 +25,8 @@ let hook: string;
 
 beforeAll(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'inference-cuda-'));
-  // Runs the TypeScript sources directly (transpile only), so this test needs no prior build.
-  hook = path.join(tmp, 'ts-hook.js');
-  writeFileSync(
-    hook,
-    `const ts = require(${JSON.stringify(require.resolve('typescript'))}); const fs = require('fs');
-require.extensions['.ts'] = (m, f) => m._compile(ts.transpileModule(fs.readFileSync(f, 'utf8'),
-  { fileName: f, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText, f);`,
-  );
+  // Runs the TypeScript sources directly, so this test needs no prior build.
+  hook = writeTsHook(tmp);
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInferenceService, DEFAULT_MODEL_DIR, ModelMismatchError, silentLogger } from '../inference';
 import { listRegistry } from '../inference/registry/registry';
+import { writeTsHook } from './harness';
 
 const ROOT = path.resolve(__dirname, '..');
 let tmp: string;
@@ -13,14 +14,8 @@ let hook: string;
 
 beforeAll(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'inference-main-'));
-  // Runs the TypeScript sources directly (transpile only), so this test needs no prior build.
-  hook = path.join(tmp, 'ts-hook.js');
-  writeFileSync(
-    hook,
-    `const ts = require(${JSON.stringify(require.resolve('typescript'))}); const fs = require('fs');
-require.extensions['.ts'] = (m, f) => m._compile(ts.transpileModule(fs.readFileSync(f, 'utf8'),
-  { fileName: f, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText, f);`,
-  );
+  // Runs the TypeScript sources directly, so this test needs no prior build.
+  hook = writeTsHook(tmp);
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

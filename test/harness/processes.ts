@@ -1,6 +1,7 @@
 // Running the project's own process entry points (compiled by `npm test`'s pretest build) as
 // child processes, the way `npm start` runs them.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../schema';
 
@@ -49,4 +50,19 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => P
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+}
+
+/**
+ * Writes a `node -r` hook into `dir` that runs the TypeScript sources directly (transpile only), so a
+ * test of a process entry point needs no prior build; returns its path.
+ */
+export function writeTsHook(dir: string): string {
+  const hook = path.join(dir, 'ts-hook.js');
+  writeFileSync(
+    hook,
+    `const ts = require(${JSON.stringify(require.resolve('typescript'))}); const fs = require('fs');
+require.extensions['.ts'] = (m, f) => m._compile(ts.transpileModule(fs.readFileSync(f, 'utf8'),
+  { fileName: f, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText, f);`,
+  );
+  return hook;
 }
