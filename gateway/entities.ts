@@ -134,6 +134,10 @@ export const Subnet: EntitySpec = {
     epochCount: int('epoch_count'),
     lastEpochBlock: int('last_epoch_block', { nullable: true }),
     totalEmission: big('total_emission', { description: "everything minted for this subnet's epochs" }),
+    lastEpochEmission: big('last_epoch_emission', {
+      nullable: true,
+      description: 'what its newest posted epoch minted (tempo × 1 token per block); null before its first epoch',
+    }),
   },
 };
 

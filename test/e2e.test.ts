@@ -14,6 +14,7 @@ import {
   type Deployment,
   type Devnet,
   deployProtocol,
+  epochLedgerAbi,
   gridTokenAbi,
   type Simulator,
   startDevnet,
@@ -161,16 +162,24 @@ describe('simulator → devnet → indexer → Postgres → gateway', () => {
     const { registry, market } = deployment.contracts;
     const res = await gateway.execute(`{
       subnets(first: 1000) { items { netuid owner name tempo maxUids maxAllowedValidators kappa bondsMovingAverage bondsPenalty
-        yuma3 liquidAlpha alphaLow alphaHigh alphaSigmoidSteepness activityCutoff immunityPeriod weightsRateLimit stakeThreshold } }
+        yuma3 liquidAlpha alphaLow alphaHigh alphaSigmoidSteepness activityCutoff immunityPeriod weightsRateLimit stakeThreshold
+        epochCount lastEpochEmission epochs(first: 1, orderBy: epoch, orderDirection: DESC) { items { emission } } } }
       markets(first: 1000) { items { id marketId kind tier name usdPerUnit minVramGb reviewWindow epochBlocks workEmission
         availabilityEmission openJobCount } } }`);
     expect(res.errors).toBeUndefined();
     const data = res.data as any;
+    const perBlock = await read<bigint>(deployment.contracts.ledger, epochLedgerAbi, 'EMISSION_PER_BLOCK');
     for (const s of data.subnets.items) {
       const h = await read<Record<string, unknown>>(registry, subnetRegistryAbi, 'getHyperparameters', [s.netuid]);
       const sub = await read<{ owner: string; name: string }>(registry, subnetRegistryAbi, 'getSubnet', [s.netuid]);
       expect({ owner: s.owner, name: s.name }).toEqual({ owner: sub.owner.toLowerCase(), name: sub.name });
       expect(Object.keys(h)).toHaveLength(15);
+      // Emission per epoch: what the newest epoch minted, which the ledger fixes at tempo x EMISSION_PER_BLOCK.
+      if (s.epochCount === 0) expect(s.lastEpochEmission).toBeNull();
+      else {
+        expect(s.lastEpochEmission).toBe(s.epochs.items[0].emission);
+        expect(BigInt(s.lastEpochEmission)).toBe(BigInt(s.tempo) * perBlock);
+      }
       for (const [field, value] of Object.entries(h)) {
         // uint64/uint256 come back as bigint and are BigInt strings in the API; the rest are numbers and booleans.
         expect([field, s[field]]).toEqual([field, typeof value === 'bigint' ? value.toString() : value]);

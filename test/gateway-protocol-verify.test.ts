@@ -78,6 +78,29 @@ it('recomputes every posted epoch exactly, its inputs hash included', async () =
   expect(paid.length).toBe(1);
 });
 
+it("gives each subnet's emission per epoch: its newest epoch's, which the ledger fixes at tempo x 1 token per block", async () => {
+  const res = await gateway.execute(
+    '{ subnets { items { netuid tempo epochCount lastEpochEmission epochs(first: 1, orderBy: epoch, orderDirection: DESC) { items { epoch emission } } } } }',
+  );
+  expect(res.errors).toBeUndefined();
+  type S = {
+    tempo: number;
+    epochCount: number;
+    lastEpochEmission: string | null;
+    epochs: { items: { epoch: number; emission: string }[] };
+  };
+  const subnets = (res.data as { subnets: { items: S[] } }).subnets.items;
+  expect(subnets.filter((s) => s.epochCount >= 2).length).toBeGreaterThan(0);
+  for (const s of subnets) {
+    if (s.epochCount === 0) {
+      expect(s.lastEpochEmission).toBeNull();
+      continue;
+    }
+    expect(s.lastEpochEmission).toBe(s.epochs.items[0]?.emission);
+    expect(BigInt(s.lastEpochEmission as string)).toBe(BigInt(s.tempo) * 10n ** 18n);
+  }
+});
+
 it('reports exactly the altered output of a tampered epoch, and only there', async () => {
   const epochs = await allEpochs();
   const target = epochs.filter((e) => e.epoch >= 2 && e.neuronCount > 1).at(-1) as Verified;

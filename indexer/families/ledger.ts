@@ -68,6 +68,7 @@ export function applyLedger(state: BatchState, e: LedgerEvent): void {
     subnet.epochCount += 1;
     subnet.lastEpochBlock = epoch.block;
     subnet.totalEmission += e.emission;
+    subnet.lastEpochEmission = e.emission;
     subnet.updatedAtBlock = e.block;
     state.subnets.put(subnet);
     state.subnetEpochs.put(epoch);

@@ -148,7 +148,7 @@ describe('ledger: epochs', () => {
     const e0 = s.subnetEpochs.require('1-0', 'epoch');
     expect([e0.block, e0.emission, e0.ownerCut, e0.neuronCount, e0.inputsHash]).toEqual([19, 120n, 20n, 2, '0xab']);
     const subnet = s.subnets.require('1', 'subnet');
-    expect([subnet.epochCount, subnet.lastEpochBlock, subnet.totalEmission]).toEqual([1, 19, 120n]);
+    expect([subnet.epochCount, subnet.lastEpochBlock, subnet.totalEmission, subnet.lastEpochEmission]).toEqual([1, 19, 120n, 120n]);
     const miner = s.neurons.require('1-1', 'neuron');
     expect([miner.incentive, miner.lastEmission, miner.totalEmission, miner.validatorPermit]).toEqual([65535, 5n, 65n, false]);
     expect(s.neurons.require('1-0', 'neuron').validatorPermit).toBe(true);

@@ -80,6 +80,7 @@ export function applyRegistry(state: BatchState, e: RegistryEvent): void {
         epochCount: 0,
         lastEpochBlock: null,
         totalEmission: 0n,
+        lastEpochEmission: null,
       });
       const pending = state.pendingHyperparameters.get(subnet.id);
       if (pending) setHyperparameters(subnet, pending);

@@ -114,6 +114,12 @@ export class Subnet {
     @BigIntColumn_({nullable: false})
     totalEmission!: bigint
 
+    /**
+     * what its newest posted epoch minted (EpochLedger pays tempo x 1 token per block an epoch); null before its first epoch
+     */
+    @BigIntColumn_({nullable: true})
+    lastEpochEmission!: bigint | undefined | null
+
     @OneToMany_(() => Neuron, e => e.subnet)
     neurons!: Neuron[]
 
