@@ -182,6 +182,15 @@ export function applyMarket(state: BatchState, e: MarketEvent): void {
     }
     case 'MarketPriceSet': {
       updateMarket(state, e.marketId, e.block, { usdPerUnit: e.usdPerUnit });
+      // A period's price is the one at its end: the period in progress takes the new price even when
+      // no job follows in it. A period without a row had no activity, and gets none for a price.
+      for (const id of statIds(String(e.marketId), e.timestamp)) {
+        const stat = state.marketStats.get(id);
+        if (stat) {
+          stat.usdPerUnit = e.usdPerUnit;
+          state.marketStats.put(stat);
+        }
+      }
       const epoch = openMarketEpoch(state, String(e.marketId));
       epoch.usdPerUnit = e.usdPerUnit;
       touchEpoch(state, epoch, e);

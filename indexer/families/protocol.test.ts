@@ -366,6 +366,20 @@ describe('market epochs and the token supply per epoch', () => {
     expect(() => applyMarket(s, closed(1, 0n, meta(5))[0]!)).toThrow(/open epoch is 1/);
   });
 
+  it('gives an hour and a day the price at their end, a change after their last job included', () => {
+    const s = new BatchState();
+    applyMarket(s, created(1, meta(1)));
+    applyMarket(s, posted(1n, 1, meta(2, '2026-03-01T10:05:00Z'), 1000n, 7n));
+    applyMarket(s, { event: 'MarketPriceSet', ...meta(3, '2026-03-01T10:50:00Z'), marketId: 1, usdPerUnit: 300n });
+    const hour = s.marketStats.require('1-HOUR-2026-03-01T10:00:00.000Z', 'stat');
+    const day = s.marketStats.require('1-DAY-2026-03-01T00:00:00.000Z', 'stat');
+    expect([hour.usdPerUnit, day.usdPerUnit, hour.jobsPosted]).toEqual([300n, 300n, 1]);
+    // The next hour has no activity, so no row, whatever the price does in it.
+    applyMarket(s, { event: 'MarketPriceSet', ...meta(4, '2026-03-01T11:10:00Z'), marketId: 1, usdPerUnit: 400n });
+    expect(s.marketStats.get('1-HOUR-2026-03-01T11:00:00.000Z')).toBeUndefined();
+    expect([hour.usdPerUnit, day.usdPerUnit]).toEqual([300n, 400n]);
+  });
+
   it("counts every mint and burn in each market's open epoch, with the supply at its end", () => {
     const s = new BatchState();
     s.supply = 1000n; // what earlier batches left
