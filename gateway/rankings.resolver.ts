@@ -2,6 +2,7 @@
 // (gateway/rankings.ts); each item's entity is read through the per-request byId loader only when
 // selected (a function on the item, which graphql-js's default resolver calls).
 import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import type { JobEventRow, ProviderInfo } from '../inference/features/provider-history';
 import type { GatewayContext } from './context';
 import { ENTITY_SPECS, type EntitySpec } from './entities';
 import { BadUserInputError, InferenceUnavailableError } from './errors';
@@ -22,9 +23,7 @@ import {
   REPUTATION_EVENTS_SQL,
   REPUTATION_HEAD_SQL,
   REPUTATION_PROVIDERS_SQL,
-  type ReputationEventRow,
   type ReputationHeadRow,
-  type ReputationProviderRow,
   type SubnetRankingBy,
   WINDOW_INTERVAL,
 } from './rankings';
@@ -150,12 +149,7 @@ async function pastReputation(
   ]);
   const h = head[0] as unknown as ReputationHeadRow | undefined;
   if (!h || h.start === null) return out; // nothing indexed: no window start
-  const rows = buildReputationBaseline(
-    h,
-    providers as unknown as ReputationProviderRow[],
-    events as unknown as ReputationEventRow[],
-    names,
-  );
+  const rows = buildReputationBaseline(h, providers as unknown as ProviderInfo[], events as unknown as JobEventRow[], names);
   if (rows.size === 0) return out;
   if (!ctx.services.inference) throw new InferenceUnavailableError('INFERENCE_URL is not configured');
   const pastIds = [...rows.keys()];

@@ -20,23 +20,29 @@ describe('historyFeatureNames', () => {
 });
 
 describe('buildReputationBaseline', () => {
-  const provider = (id: string, registeredAtBlock: number) => ({ id, registeredAtBlock, benchmarkScore: 900, vramGb: 24, tier: 1 });
-  const event = (kind: string, blockNumber: number, workUnits: string | null = null) => ({
+  const provider = (address: string, registeredAtBlock: number) => ({
+    address,
+    registeredAtBlock,
+    benchmarkScore: 900,
+    vramGb: 24,
+    tier: 1,
+  });
+  const event = (kind: string, blockNumber: number, workUnitsMilli: number | null = null) => ({
     jobId: '1',
     kind,
     actor: '0xa1',
     blockNumber,
     timestamp: 1000 + blockNumber,
     deadline: 5000,
-    workEstimate: '2000',
-    workUnits,
+    workEstimateMilli: 2000,
+    workUnitsMilli,
   });
 
   it("computes each provider's row from the events and the head it is given", () => {
     const rows = buildReputationBaseline(
       { start: 2000, block: 30, time: 1030 },
       [provider('0xa1', 5), provider('0xa2', 10)],
-      [event('CLAIMED', 10), event('COMPLETED', 20, '1500'), event('APPROVED', 30)],
+      [event('CLAIMED', 10), event('COMPLETED', 20, 1500), event('APPROVED', 30)],
       ['success_rate', 'completion_rate', 'log_work_units', 'benchmark_score', 'log_age_blocks'],
     );
     expect([...rows.keys()]).toEqual(['0xa1', '0xa2']);

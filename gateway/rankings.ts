@@ -267,20 +267,20 @@ export const REPUTATION_HEAD_SQL = `WITH ${WINDOW_CTE}
     FROM "w" LEFT JOIN LATERAL (SELECT "e"."block_number", "e"."timestamp" FROM "job_event" "e" WHERE "e"."timestamp" <= "w"."start"
       ORDER BY "e"."block_number" DESC, "e"."id" DESC LIMIT 1) "h" ON true`;
 
-/** Providers registered by the start, with their registration data then. */
+/** Providers registered by the start, with their registration data then (rows of ProviderInfo). */
 export const REPUTATION_PROVIDERS_SQL = `WITH ${WINDOW_CTE}
-  SELECT DISTINCT ON ("p"."id") "p"."id", "p"."registered_at_block" AS "registeredAtBlock", ("c"."args"->>'benchmarkScore')::int AS "benchmarkScore",
+  SELECT DISTINCT ON ("p"."id") "p"."id" AS "address", "p"."registered_at_block" AS "registeredAtBlock", ("c"."args"->>'benchmarkScore')::int AS "benchmarkScore",
          ("c"."args"->>'vramGb')::int AS "vramGb", ("c"."args"->>'tier')::int AS "tier"
     FROM "chain_event" "c" JOIN "provider" "p" ON "p"."id" = "c"."args"->>'provider' CROSS JOIN "w"
    WHERE "c"."contract" = 'market' AND "c"."name" IN ('ProviderRegistered', 'ProviderUpdated') AND "c"."timestamp" <= "w"."start"
      AND "p"."id" = ANY($2::text[])
    ORDER BY "p"."id", "c"."block_number" DESC, "c"."log_index" DESC`;
 
-/** Job events by the start (the kinds the features read), in chain order, as the service reads them. */
+/** Job events by the start (the kinds the features read), in chain order, as the service reads them (rows of JobEventRow). */
 export const REPUTATION_EVENTS_SQL = `WITH ${WINDOW_CTE}
   SELECT "e"."job_id" AS "jobId", "e"."kind"::text AS "kind", lower("e"."actor") AS "actor", "e"."block_number" AS "blockNumber",
          extract(epoch FROM "e"."timestamp")::float8 AS "timestamp", extract(epoch FROM "j"."deadline")::float8 AS "deadline",
-         "j"."work_estimate"::text AS "workEstimate", COALESCE("c"."args"->>'workUnits', "j"."work_units"::text) AS "workUnits"
+         "j"."work_estimate"::float8 AS "workEstimateMilli", COALESCE("c"."args"->>'workUnits', "j"."work_units"::text)::float8 AS "workUnitsMilli"
     FROM "job_event" "e" JOIN "job" "j" ON "j"."id" = "e"."job_id"
          LEFT JOIN "chain_event" "c" ON "e"."kind" = 'COMPLETED' AND "c"."id" = "e"."id" CROSS JOIN "w"
    WHERE "e"."kind" IN ('CLAIMED', 'COMPLETED', 'APPROVED', 'REJECTED', 'REASSIGNED', 'EXPIRED', 'CANCELLED') AND "e"."timestamp" <= "w"."start"
@@ -292,25 +292,6 @@ export interface ReputationHeadRow {
   start: number | null;
   block: number | null;
   time: number | null;
-}
-
-export interface ReputationProviderRow {
-  id: string;
-  registeredAtBlock: number;
-  benchmarkScore: number;
-  vramGb: number;
-  tier: number;
-}
-
-export interface ReputationEventRow {
-  jobId: string;
-  kind: string;
-  actor: string;
-  blockNumber: number;
-  timestamp: number;
-  deadline: number;
-  workEstimate: string;
-  workUnits: string | null;
 }
 
 /**
@@ -327,26 +308,11 @@ export function historyFeatureNames(names: readonly string[]): ProviderHistoryFe
 /** Each provider's feature row (in `names` order) as of the window's start; providers not registered by then are absent. */
 export function buildReputationBaseline(
   head: ReputationHeadRow,
-  providerRows: readonly ReputationProviderRow[],
-  eventRows: readonly ReputationEventRow[],
+  providerRows: readonly ProviderInfo[],
+  events: readonly JobEventRow[],
   names: readonly ProviderHistoryFeatureName[],
 ): Map<string, number[]> {
-  const providers = new Map<string, ProviderInfo>(
-    providerRows.map((p) => [
-      p.id,
-      { address: p.id, benchmarkScore: p.benchmarkScore, vramGb: p.vramGb, tier: p.tier, registeredAtBlock: p.registeredAtBlock },
-    ]),
-  );
-  const events: JobEventRow[] = eventRows.map((e) => ({
-    jobId: e.jobId,
-    kind: e.kind,
-    actor: e.actor,
-    blockNumber: e.blockNumber,
-    timestamp: e.timestamp,
-    deadline: e.deadline,
-    workEstimateMilli: Number(e.workEstimate),
-    workUnitsMilli: e.workUnits === null ? null : Number(e.workUnits),
-  }));
+  const providers = new Map(providerRows.map((p) => [p.address, p]));
   const at = head.block === null || head.time === null ? null : { block: head.block, time: head.time };
   const ids = [...providers.keys()];
   const rows = buildHistoryFeatureRows(providers, events, at, ids, names);
